@@ -1,0 +1,13 @@
+package dev.switchboard.data;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+public record ProductInput(
+        @NotBlank @Size(max = 200) String name,
+        @NotNull @PositiveOrZero @Max(1_000_000_000_00L) Long priceCents,
+        @NotNull @PositiveOrZero Integer stock) {
+}

@@ -1,0 +1,77 @@
+package dev.switchboard.platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server run from binaries shipped in a Maven artifact, for the times when no
+ * database is configured (dev mode, the plain jar on a laptop, tests without Docker).
+ * One per JVM: the connection facts are kept in system properties so that a dev-mode reload,
+ * which brings a fresh class loader, finds the running server instead of starting another.
+ */
+public final class EmbeddedDatabase {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static final String PORT_PROPERTY = "switchboard.embedded-database.running-port";
+
+    public record Connection(String host, int port, String database, String username, String password) {
+        public String reactiveUrl() {
+            return "postgresql://" + host + ":" + port + "/" + database;
+        }
+
+        public String jdbcUrl() {
+            return "jdbc:" + reactiveUrl();
+        }
+    }
+
+    private EmbeddedDatabase() {
+    }
+
+    /**
+     * Starts PostgreSQL on the given data directory, or returns the one this JVM already runs.
+     *
+     * @param dataDirectory where the cluster lives; {@code null} for a throwaway one
+     */
+    public static synchronized Connection startOrReuse(Path dataDirectory) {
+        String running = System.getProperty(PORT_PROPERTY);
+        if (running != null) {
+            return connection(Integer.parseInt(running));
+        }
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "200");
+            if (dataDirectory != null) {
+                Files.createDirectories(dataDirectory);
+                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+            }
+            EmbeddedPostgres postgres = builder.start();
+            LOG.infof("Started embedded PostgreSQL on port %d with data in %s", postgres.getPort(),
+                    dataDirectory != null ? dataDirectory.toAbsolutePath() : "a temporary folder (removed on exit)");
+            System.setProperty(PORT_PROPERTY, Integer.toString(postgres.getPort()));
+            return connection(postgres.getPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
+        }
+    }
+
+    private static Connection connection(int port) {
+        // The embedded cluster trusts local connections; the password is only there for clients that insist.
+        return new Connection("localhost", port, "postgres", "postgres", "postgres");
+    }
+
+    /** Default folder for a cluster that survives restarts. */
+    public static Path defaultDataDirectory() {
+        // As root the server runs as an unprivileged user that cannot enter root's home.
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return root ? Path.of("/var/tmp/switchboard/pgdata")
+                : Path.of(System.getProperty("user.home"), ".switchboard", "pgdata");
+    }
+}

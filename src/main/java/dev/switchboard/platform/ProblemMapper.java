@@ -1,0 +1,144 @@
+package dev.switchboard.platform;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
+import io.vertx.pgclient.PgException;
+
+/** The one place where exceptions become {@code application/problem+json} answers. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    public record Violation(String field, String message) {
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        Response.ResponseBuilder response = respond(e.problem());
+        if (e.retryAfterSeconds() != null) {
+            response.header("Retry-After", e.retryAfterSeconds());
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response violations(ResteasyReactiveViolationException e) {
+        return constraintViolations(e);
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolations(ConstraintViolationException e) {
+        List<Violation> violations = e.getConstraintViolations().stream()
+                .map(v -> new Violation(field(v.getPropertyPath()), v.getMessage()))
+                .sorted(Comparator.comparing(Violation::field))
+                .toList();
+        String detail = violations.stream().map(v -> v.field() + ": " + v.message())
+                .reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        return respond(Problem.of(400, "Bad Request", detail).with("violations", violations)).build();
+    }
+
+    @ServerExceptionMapper({ JsonProcessingException.class, JsonParseException.class,
+            MismatchedInputException.class, InvalidFormatException.class })
+    public Response unreadableJson(JsonProcessingException e) {
+        String detail = "Request body is not valid JSON: " + e.getOriginalMessage();
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String field = mismatch.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+            String expected = mismatch.getTargetType() != null ? mismatch.getTargetType().getSimpleName() : "another type";
+            detail = e instanceof InvalidFormatException
+                    ? field + ": cannot read this value as " + expected
+                    : field + ": expected " + expected;
+        }
+        return respond(Problem.of(400, "Bad Request", detail)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response database(PgException e) {
+        return switch (e.getSqlState()) {
+            case "23505" -> respond(Problem.of(409, "Conflict", "Already exists: " + e.getDetail())).build();
+            case "23503" -> respond(Problem.of(409, "Conflict",
+                    "Still referenced or missing reference: " + e.getDetail())).build();
+            case "23514", "22003" -> respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build();
+            case "40001", "40P01" -> respond(Problem.of(503, "Service Unavailable",
+                    "Concurrent update, please retry")).header("Retry-After", "1").build();
+            default -> unexpected(e);
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json);
+        }
+        if (e.getResponse().getStatus() == 404 && e.getCause() != null) {
+            // JAX-RS answers 404 when a query or path parameter cannot be converted; it is bad input.
+            return respond(Problem.of(400, "Bad Request", invalidParameter(uri, e.getCause()))).build();
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> e.getMessage() != null && !e.getMessage().startsWith("HTTP 404")
+                    ? e.getMessage() : "No such resource";
+            case 405 -> "Method not allowed on this resource";
+            case 406 -> "This resource cannot produce the requested media type";
+            case 413 -> "Request body too large";
+            case 415 -> "Unsupported content type; send application/json";
+            default -> e.getMessage();
+        };
+        Response.ResponseBuilder response = respond(Problem.of(status.getStatusCode(), status.getReasonPhrase(), detail));
+        e.getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                values.forEach(v -> response.header(name, v));
+            }
+        });
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected failure while serving a request", e);
+        return respond(Problem.of(500, "Internal Server Error", "An unexpected error occurred")).build();
+    }
+
+    // Names the parameter whose value failed to convert, e.g. "limit: 'ten' is not a valid value".
+    private static String invalidParameter(UriInfo uri, Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        return Stream.concat(uri.getQueryParameters().entrySet().stream(), uri.getPathParameters().entrySet().stream())
+                .flatMap(p -> p.getValue().stream().map(v -> Map.entry(p.getKey(), v)))
+                .filter(p -> message.contains("\"" + p.getValue() + "\""))
+                .map(p -> p.getKey() + ": '" + p.getValue() + "' is not a valid value")
+                .findFirst()
+                .orElse("Invalid parameter value: " + message);
+    }
+
+    private static Response.ResponseBuilder respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+    }
+
+    // "create.input.email" -> "email": drop the method and parameter names of the resource.
+    private static String field(Path path) {
+        String full = path.toString();
+        String[] parts = full.split("\\.");
+        return parts.length > 2 ? String.join(".", List.of(parts).subList(2, parts.length))
+                : parts[parts.length - 1];
+    }
+
+}

@@ -1,0 +1,125 @@
+package dev.switchboard.data;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class OrderResourceTest {
+
+    private static Map<String, Object> item(long productId, int quantity) {
+        return Map.of("productId", productId, "quantity", quantity);
+    }
+
+    private static int stock(long productId) {
+        return given().get("/api/products/{id}", productId).then().statusCode(200).extract().path("stock");
+    }
+
+    private static int orderCount(long userId) {
+        return given().queryParam("userId", userId).queryParam("limit", 200).get("/api/orders")
+                .then().statusCode(200).extract().jsonPath().getList("items").size();
+    }
+
+    @Test
+    void placingAnOrderTakesStockAndStoresTheOrder() {
+        long user = UserResourceTest.createUser("Orderer");
+        long cable = ProductResourceTest.createProduct("Cable", 250, 10);
+        long plug = ProductResourceTest.createProduct("Plug", 1000, 2);
+
+        long orderId = given().contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "items", List.of(item(cable, 3), item(plug, 2), item(cable, 1))))
+                .post("/api/orders")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/orders/"))
+                .body("userId", equalTo((int) user), "totalCents", equalTo(4 * 250 + 2 * 1000),
+                        "items.size()", equalTo(2))
+                .extract().jsonPath().getLong("id");
+
+        assertThat(stock(cable)).isEqualTo(6);
+        assertThat(stock(plug)).isZero();
+        given().get("/api/orders/{id}", orderId).then().statusCode(200)
+                .body("items.productId", hasItem((int) cable), "items.find { it.productId == " + cable + " }.quantity",
+                        equalTo(4));
+        given().queryParam("userId", user).get("/api/orders").then().statusCode(200)
+                .body("items.id", hasItem((int) orderId));
+    }
+
+    @Test
+    void insufficientStockIsAConflictAndChangesNothing() {
+        long user = UserResourceTest.createUser("Hopeful");
+        long plenty = ProductResourceTest.createProduct("Plenty", 100, 50);
+        long scarce = ProductResourceTest.createProduct("Scarce", 100, 1);
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "items", List.of(item(plenty, 5), item(scarce, 2))))
+                .post("/api/orders")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("Insufficient stock for product " + scarce),
+                        "shortages[0].available", equalTo(1));
+
+        assertThat(stock(plenty)).isEqualTo(50);
+        assertThat(stock(scarce)).isEqualTo(1);
+        assertThat(orderCount(user)).isZero();
+    }
+
+    @Test
+    void unknownUserOrProductIsNotFoundAndChangesNothing() {
+        long user = UserResourceTest.createUser("Lost");
+        long product = ProductResourceTest.createProduct("Real", 100, 5);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("userId", 999_999_999, "items", List.of(item(product, 1))))
+                .post("/api/orders").then().statusCode(404).body("detail", containsString("user 999999999"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "items", List.of(item(product, 1), item(999_999_998, 1))))
+                .post("/api/orders").then().statusCode(404).body("detail", containsString("product 999999998"));
+        assertThat(stock(product)).isEqualTo(5);
+        assertThat(orderCount(user)).isZero();
+        given().get("/api/orders/999999999").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void invalidOrdersAreRejectedBeforeTheDatabase() {
+        given().contentType(ContentType.JSON).body(Map.of("userId", 1, "items", List.of()))
+                .post("/api/orders").then().statusCode(400).body("violations.field", hasItem("items"));
+        given().contentType(ContentType.JSON).body(Map.of("userId", 1, "items", List.of(item(1, 0))))
+                .post("/api/orders").then().statusCode(400).body("violations.field", hasItem("items[0].quantity"));
+        given().contentType(ContentType.JSON).body(Map.of("items", List.of(item(1, 1))))
+                .post("/api/orders").then().statusCode(400).body("violations.field", hasItem("userId"));
+    }
+
+    @Test
+    void aUserWithOrdersCannotBeDeleted() {
+        long user = UserResourceTest.createUser("Loyal");
+        long product = ProductResourceTest.createProduct("Thing", 100, 5);
+        given().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
+                .post("/api/orders").then().statusCode(201);
+        given().delete("/api/users/{id}", user).then().statusCode(409).contentType("application/problem+json");
+        given().get("/api/users/{id}", user).then().statusCode(200);
+    }
+
+    @Test
+    void ordersPaginateAcrossPages() {
+        long user = UserResourceTest.createUser("Frequent");
+        long product = ProductResourceTest.createProduct("Often", 10, 100);
+        for (int i = 0; i < 5; i++) {
+            given().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
+                    .post("/api/orders").then().statusCode(201);
+        }
+        var first = given().queryParam("userId", user).queryParam("limit", 3).get("/api/orders")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(first.getList("items")).hasSize(3);
+        long next = first.getLong("next");
+        given().queryParam("userId", user).queryParam("limit", 3).queryParam("after", next).get("/api/orders")
+                .then().statusCode(200).body("items.size()", equalTo(2));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.switchboard.data;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class UserResourceTest {
+
+    static long createUser(String name) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "email", name.replace(' ', '.') + "-" + UUID.randomUUID() + "@example.com"))
+                .post("/api/users")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    @Test
+    void createsReadsUpdatesAndDeletesAUser() {
+        String email = "ada-" + UUID.randomUUID() + "@example.com";
+        long id = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "Ada", "email", email))
+                .post("/api/users")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/users/"))
+                .body("name", equalTo("Ada"), "email", equalTo(email), "createdAt", notNullValue())
+                .extract().jsonPath().getLong("id");
+
+        given().get("/api/users/{id}", id).then().statusCode(200).body("email", equalTo(email));
+
+        given().contentType(ContentType.JSON).body(Map.of("name", "Ada L.", "email", email))
+                .put("/api/users/{id}", id)
+                .then().statusCode(200).body("name", equalTo("Ada L."));
+        given().get("/api/users/{id}", id).then().body("name", equalTo("Ada L."));
+
+        given().delete("/api/users/{id}", id).then().statusCode(204);
+        given().get("/api/users/{id}", id).then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404), "detail", equalTo("user " + id + " does not exist"));
+        given().delete("/api/users/{id}", id).then().statusCode(404);
+    }
+
+    @Test
+    void duplicateEmailIsAConflictWhateverTheCase() {
+        String email = "dup-" + UUID.randomUUID() + "@example.com";
+        given().contentType(ContentType.JSON).body(Map.of("name", "One", "email", email))
+                .post("/api/users").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "Two", "email", email.toUpperCase()))
+                .post("/api/users")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Conflict"), "detail", containsString("already exists"));
+    }
+
+    @Test
+    void invalidBodiesAreRejectedWithTheFieldAndWhy() {
+        given().contentType(ContentType.JSON).body(Map.of("name", "", "email", "not-an-email"))
+                .post("/api/users")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400),
+                        "violations.field", hasItem("name"),
+                        "violations.field", hasItem("email"),
+                        "detail", containsString("email"));
+
+        given().contentType(ContentType.JSON).body("{\"name\": \"x\", ")
+                .post("/api/users")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("not valid JSON"));
+
+        given().contentType(ContentType.JSON).body("")
+                .post("/api/users")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void wrongContentTypeAndOversizedBodiesAreRefused() {
+        given().contentType(ContentType.TEXT).body("name=x")
+                .post("/api/users")
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("detail", containsString("application/json"));
+
+        String huge = "x".repeat(200_000);
+        given().contentType(ContentType.JSON).body(Map.of("name", huge, "email", "big@example.com"))
+                .post("/api/users")
+                .then().statusCode(413);
+        given().get("/api/users?limit=200").then().statusCode(200)
+                .body("items.email", org.hamcrest.Matchers.not(hasItem("big@example.com")));
+    }
+
+    @Test
+    void badQueryParametersAreRejected() {
+        given().get("/api/users?limit=0").then().statusCode(400).contentType("application/problem+json")
+                .body("violations[0].field", equalTo("limit"));
+        given().get("/api/users?limit=201").then().statusCode(400);
+        given().get("/api/users?after=-1").then().statusCode(400).body("violations[0].field", equalTo("after"));
+        given().get("/api/users?limit=ten").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("limit"));
+    }
+
+    @Test
+    void paginatesWithAKeysetCursorAcrossPages() {
+        List<Long> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            created.add(createUser("Pager " + i));
+        }
+        List<Long> seen = new ArrayList<>();
+        Long after = 0L;
+        int pages = 0;
+        while (after != null) {
+            JsonPath page = given().queryParam("limit", 3).queryParam("after", after)
+                    .get("/api/users").then().statusCode(200).extract().jsonPath();
+            List<Long> ids = page.getList("items.id", Long.class);
+            assertThat(ids.size()).isLessThanOrEqualTo(3);
+            seen.addAll(ids);
+            after = page.get("next") == null ? null : page.getLong("next");
+            if (after != null) {
+                assertThat(after).isEqualTo(ids.get(ids.size() - 1));
+            }
+            pages++;
+        }
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+        assertThat(seen).containsAll(created).isSorted();
+        assertThat(new HashSet<>(seen)).hasSameSizeAs(seen);
+        given().queryParam("after", seen.get(seen.size() - 1)).get("/api/users")
+                .then().statusCode(200).body("items.size()", equalTo(0), "next", nullValue());
+    }
+
+    @Test
+    void unknownIdsAndPathsAreNotFound() {
+        given().get("/api/users/999999999").then().statusCode(404).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "email", "x@example.com"))
+                .put("/api/users/999999999").then().statusCode(404);
+        given().get("/api/users/abc").then().statusCode(400).contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,32 @@
+package dev.switchboard.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class OperationsTest {
+
+    @Test
+    void readinessReportsTheDatabase() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"), "checks.name", hasItem(containsString("Reactive PostgreSQL")));
+    }
+
+    @Test
+    void metricsAndOpenApiAreServed() {
+        given().get("/api/users").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/orders"));
+    }
+
+    @Test
+    void unknownPathsAnswerWithAProblem() {
+        given().get("/api/nothing-here").then().statusCode(404);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.switchboard.support;
+
+import io.quarkus.test.common.QuarkusTestResource;
+
+/** Declares the test resources once for every {@code @QuarkusTest}, so the application starts once per run. */
+@QuarkusTestResource(PostgresTestResource.class)
+public final class SharedTestResources {
+
+    private SharedTestResources() {
+    }
+}

@@ -223,10 +223,7 @@ public class ChatService implements ChatBackplane.Listener {
                     }
                 }
                 settle(room, member);
-            }, failure -> member.connection.close(new CloseReason(1011, "chat storage unavailable, try again"))
-                    .subscribe().with(x -> {
-                    }, e -> {
-                    }));
+            }, failure -> closeWith(member, 1011, "chat storage unavailable, try again"));
             return;
         }
         member.ready = true;
@@ -288,11 +285,7 @@ public class ChatService implements ChatBackplane.Listener {
         member.lastSeen = now;
         if (utf8Longer(frame, config.maxFrameBytes())) {
             rejected("frame-too-large");
-            member.closing = true;
-            connection.close(new CloseReason(1009, "frame too large: the limit is " + config.maxFrameBytes() + " bytes"))
-                    .subscribe().with(x -> {
-                    }, e -> {
-                    });
+            closeWith(member, 1009, "frame too large: the limit is " + config.maxFrameBytes() + " bytes");
             return;
         }
         String text = frame;
@@ -518,7 +511,7 @@ public class ChatService implements ChatBackplane.Listener {
      * slow consumer and is closed with 1013, so nobody buffers without limit. Safe from any thread.
      */
     private boolean send(Member member, String frame) {
-        if (member.closing) {
+        if (member.closing || member.connection.isClosed()) {
             return false;
         }
         if (member.outstanding.incrementAndGet() > config.maxOutboundFrames()) {
@@ -534,13 +527,23 @@ public class ChatService implements ChatBackplane.Listener {
         if (member.closing) {
             return;
         }
-        member.closing = true;
+        if (member.connection.isClosed()) {
+            member.closing = true;
+            return;
+        }
         slowConsumerCloses.increment();
         LOG.debugf("Closing slow consumer %s in %s", member.name, member.room);
-        member.connection.close(new CloseReason(1013, "slow consumer: more than " + config.maxOutboundFrames()
-                + " frames waiting to be sent")).subscribe().with(x -> {
-                }, e -> {
-                });
+        closeWith(member, 1013, "slow consumer: more than " + config.maxOutboundFrames() + " frames waiting to be sent");
+    }
+
+    /** Closes with a code and reason; a connection the client already closed is left alone. */
+    private static void closeWith(Member member, int code, String reason) {
+        member.closing = true;
+        if (!member.connection.isClosed()) {
+            member.connection.close(new CloseReason(code, reason)).subscribe().with(x -> {
+            }, e -> {
+            });
+        }
     }
 
     private void error(Member member, String code, String detail) {
@@ -561,12 +564,8 @@ public class ChatService implements ChatBackplane.Listener {
                 continue;
             }
             if (now - member.lastSeen > dead) {
-                member.closing = true;
                 rejected("heartbeat-timeout");
-                member.connection.close(new CloseReason(1001, "no answer to pings"))
-                        .subscribe().with(x -> {
-                        }, e -> {
-                        });
+                closeWith(member, 1001, "no answer to pings");
             } else if (member.outstanding.incrementAndGet() > config.maxOutboundFrames()) {
                 member.outstanding.decrementAndGet();
                 slowConsumer(member);
@@ -606,6 +605,9 @@ public class ChatService implements ChatBackplane.Listener {
         List<Uni<Void>> closing = new ArrayList<>();
         for (Member member : List.copyOf(members)) {
             member.closing = true;
+            if (member.connection.isClosed()) {
+                continue;
+            }
             closing.add(member.connection.close(new CloseReason(1001, "server shutting down"))
                     .onFailure().recoverWithNull());
         }

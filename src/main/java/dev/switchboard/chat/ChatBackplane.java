@@ -79,6 +79,7 @@ public class ChatBackplane {
     private PgSubscriber subscriber;
     private long heartbeatTimer = -1;
     private volatile boolean listening;
+    private volatile boolean stopping;
 
     ChatBackplane(Pool pool, Vertx vertx, ChatConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
@@ -117,7 +118,9 @@ public class ChatBackplane {
                 });
         subscriber.closeHandler(() -> {
             listening = false;
-            LOG.warn("Chat listener connection lost; reconnecting");
+            if (!stopping) {
+                LOG.warn("Chat listener connection closed");
+            }
         });
         long every = Math.max(100, config.replicaTimeout().toMillis() / 3);
         heartbeatTimer = vertx.setPeriodic(every, id -> heartbeat(present).subscribe().with(x -> {
@@ -182,6 +185,7 @@ public class ChatBackplane {
 
     /** Stops listening and removes this replica with its presence (others see them leave). */
     public Uni<Void> stop() {
+        stopping = true;
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }

@@ -87,6 +87,7 @@ public class ChatService implements ChatBackplane.Listener {
     private final Map<String, Room> rooms = new HashMap<>();
     private final Set<Member> members = new HashSet<>();
     private volatile boolean shuttingDown;
+    private final java.util.concurrent.atomic.AtomicBoolean unregistered = new java.util.concurrent.atomic.AtomicBoolean();
 
     ChatService(ChatConfig config, MessageRepository messages, ChatBackplane backplane, ObjectMapper json,
             Vertx vertx, MeterRegistry registry) {
@@ -415,6 +416,9 @@ public class ChatService implements ChatBackplane.Listener {
         if (!member.ready) {
             if (member.early == null) {
                 member.early = new ArrayList<>();
+            } else if (member.early.size() >= config.maxOutboundFrames()) {
+                slowConsumer(member); // still joining while the room outpaces it: same bound as the socket's queue
+                return false;
             }
             member.early.add(outgoing);
             return false;
@@ -592,6 +596,7 @@ public class ChatService implements ChatBackplane.Listener {
             } catch (Exception e) {
                 LOG.warnf("Chat connections not all closed on shutdown: %s", e.toString());
             }
+            unregister();
         }
     }
 
@@ -619,11 +624,20 @@ public class ChatService implements ChatBackplane.Listener {
         }
     }
 
+    /** After the connections (or if shutdown came without the delay): others must not count us any more. */
     void stop(@Observes ShutdownEvent event) {
+        unregister();
+    }
+
+    private void unregister() {
+        if (!unregistered.compareAndSet(false, true)) {
+            return;
+        }
         try {
             backplane.stop().await().atMost(java.time.Duration.ofSeconds(5));
         } catch (RuntimeException e) {
-            LOG.warnf("Could not unregister this chat replica: %s", e.getMessage());
+            LOG.infof("Could not unregister this chat replica (others drop it after %s): %s",
+                    config.replicaTimeout(), e.getMessage());
         }
     }
 

@@ -97,11 +97,24 @@ class ChatReplicasIT {
             given().get(a.url("/api/rooms")).then().statusCode(200)
                     .body("find { it.room == '" + room + "' }.online", org.hamcrest.Matchers.equalTo(1));
 
-            // Replica a is stopped: its clients are told it is going away.
-            a.process.destroy();
-            assertThat(alice.awaitClose()).isEqualTo(1001);
-            assertThat(alice.closeReason()).contains("shutting down");
-            assertThat(a.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // Replica a is stopped while carol's messages are in flight: what was accepted is delivered
+            // first, then its clients are told it is going away.
+            try (ChatTestClient carol = ChatTestClient.connect(a.port, room, "carol")) {
+                carol.welcome();
+                alice.next("join");
+                for (int i = 0; i < 10; i++) {
+                    carol.say("last words " + i);
+                }
+                a.process.destroy();
+                assertThat(alice.awaitClose()).isEqualTo(1001);
+                assertThat(alice.closeReason()).contains("shutting down");
+                assertThat(carol.awaitClose()).isEqualTo(1001);
+                List<Long> acked = carol.frames("ack").stream().map(f -> f.getLong("id")).toList();
+                List<Long> received = alice.messageIds().stream().filter(id -> id > second).toList();
+                assertThat(received).isEqualTo(acked);
+                assertThat(acked).as("messages accepted before the shutdown began").isNotEmpty();
+                assertThat(a.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
         }
     }
 

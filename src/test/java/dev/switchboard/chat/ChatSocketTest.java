@@ -292,6 +292,22 @@ class ChatSocketTest {
     }
 
     @Test
+    void chatMetricsArePublished() {
+        String room = room();
+        try (ChatTestClient alice = connect(port(), room, "alice"); ChatTestClient bob = connect(port(), room, "bob")) {
+            alice.welcome();
+            bob.welcome();
+            alice.say("counted");
+            alice.next("ack");
+            bob.next("message");
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("switchboard_chat_connections", "switchboard_chat_messages_in_total",
+                    "switchboard_chat_messages_out_total", "switchboard_chat_broadcast_latency_seconds_count");
+            assertThat(metrics).containsPattern("(?m)^switchboard_chat_connections(\\{[^}]*\\})? [1-9]");
+        }
+    }
+
+    @Test
     void historyPagesOverHttp() {
         String room = room();
         List<Long> ids = new ArrayList<>();

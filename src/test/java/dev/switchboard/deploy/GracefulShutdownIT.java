@@ -20,11 +20,13 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.ChatTestClient;
 import dev.switchboard.support.PackagedApplication;
 
 /**
  * SIGTERM on the packaged artifact: readiness turns DOWN first while the service still answers,
- * a request that is in flight holds the exit until it has been answered, then the process exits.
+ * chat WebSockets are closed with 1001 (going away), a request that is in flight holds the exit
+ * until it has been answered, then the process exits.
  */
 class GracefulShutdownIT {
 
@@ -43,7 +45,10 @@ class GracefulShutdownIT {
 
             String email = "slow-" + UUID.randomUUID() + "@example.com";
             byte[] body = ("{\"name\":\"Slow Upload\",\"email\":\"" + email + "\"}").getBytes(UTF_8);
-            try (Socket slow = new Socket("localhost", port)) {
+            String room = "shutdown-" + UUID.randomUUID().toString().substring(0, 8);
+            try (ChatTestClient chatter = ChatTestClient.connect(port, room, "chatter");
+                    Socket slow = new Socket("localhost", port)) {
+                chatter.welcome();
                 slow.setSoTimeout(30_000);
                 OutputStream out = slow.getOutputStream();
                 // The request has begun (headers and part of the body) when the platform stops the service.
@@ -57,6 +62,9 @@ class GracefulShutdownIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/q/health/ready").statusCode() == 503);
                 HttpResponse<String> readiness = get(port, "/q/health/ready");
                 assertThat(readiness.body()).contains("\"DOWN\"").contains("Graceful Shutdown");
+                assertThat(app.isAlive()).isTrue();
+
+                assertThat(chatter.awaitClose()).as("WebSocket close code").isEqualTo(1001);
                 assertThat(app.isAlive()).isTrue();
 
                 // Well past the delay the process still waits for the unfinished request.

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -85,7 +84,8 @@ public class ChatService implements ChatBackplane.Listener {
     private EventLoop loop;
     private final Executor onLoop = this::onLoop;
     private final Map<String, Room> rooms = new HashMap<>();
-    private final Set<Member> members = new HashSet<>();
+    /** Every connection here, by connection id (which is also stored with the messages it sends). */
+    private final Map<String, Member> members = new HashMap<>();
     private volatile boolean shuttingDown;
     private final java.util.concurrent.atomic.AtomicBoolean unregistered = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -167,7 +167,7 @@ public class ChatService implements ChatBackplane.Listener {
         }
         Room room = rooms.computeIfAbsent(member.room, Room::new);
         room.members.add(member);
-        members.add(member);
+        members.put(member.id, member);
         present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.name));
         broadcastPresence(room, "join", member.name, member);
         int limit = since >= 0 ? config.recoveryLimit() : config.historySize();
@@ -217,10 +217,13 @@ public class ChatService implements ChatBackplane.Listener {
             // Its history was read in an older snapshot than what the room already delivered: fill the gap.
             int gap = (int) Math.min(room.cursor - member.delivered, 10_000);
             messages.after(member.room, member.delivered, gap).emitOn(onLoop).subscribe().with(missed -> {
-                for (ChatMessage message : missed) {
+                for (MessageRepository.Stored stored : missed) {
+                    ChatMessage message = stored.message();
                     if (message.id() > member.delivered) {
                         member.delivered = message.id();
-                        send(member, encode(message));
+                        if (!member.id.equals(stored.connection())) {
+                            send(member, encode(message));
+                        }
                     }
                 }
                 settle(room, member);
@@ -247,7 +250,7 @@ public class ChatService implements ChatBackplane.Listener {
         connections.decrementAndGet();
         onLoop(() -> {
             member.left = true;
-            members.remove(member);
+            members.remove(member.id);
             present.remove(member.id);
             Room room = rooms.get(member.room);
             if (room != null && room.members.remove(member)) {
@@ -347,14 +350,16 @@ public class ChatService implements ChatBackplane.Listener {
         Pending[] batch = new Pending[size];
         String[] senders = new String[size];
         String[] texts = new String[size];
+        String[] connections = new String[size];
         for (int i = 0; i < size; i++) {
             Pending pending = room.outbox.poll();
             batch[i] = pending;
             senders[i] = pending.member.name;
             texts[i] = pending.text;
+            connections[i] = pending.member.id;
         }
         room.writing = true;
-        messages.append(room.name, senders, texts, config.channel()).emitOn(onLoop).subscribe().with(stored -> {
+        messages.append(room.name, senders, texts, connections, config.channel()).emitOn(onLoop).subscribe().with(stored -> {
             room.writing = false;
             messagesIn.increment(size);
             for (int i = 0; i < size; i++) {
@@ -381,7 +386,10 @@ public class ChatService implements ChatBackplane.Listener {
         }
     }
 
-    /** Our own insert: delivered straight away when it follows what the room delivered last, else replayed in order. */
+    /**
+     * Our own insert: delivered straight away when it follows what the room delivered last; else other
+     * messages came first (or a replay already delivered these), and a replay delivers in order.
+     */
     private void publish(Room room, List<ChatMessage> stored, Pending[] batch) {
         long now = System.nanoTime();
         if (room.cursor >= 0 && stored.get(0).id() == room.cursor + 1) {
@@ -391,10 +399,7 @@ public class ChatService implements ChatBackplane.Listener {
                 room.cursor = message.id();
                 broadcastLatency.record(now - batch[i].receivedAt, TimeUnit.NANOSECONDS);
             }
-        } else {
-            for (int i = 0; i < stored.size(); i++) {
-                room.origins.put(stored.get(i).id(), batch[i].member);
-            }
+        } else if (stored.get(stored.size() - 1).id() > room.cursor) {
             replay(room);
         }
     }
@@ -449,9 +454,10 @@ public class ChatService implements ChatBackplane.Listener {
         room.replaying = true;
         messages.after(room.name, room.cursor, REPLAY_BATCH).emitOn(onLoop).subscribe().with(found -> {
             room.replaying = false;
-            for (ChatMessage message : found) {
-                Member origin = room.origins.remove(message.id());
+            for (MessageRepository.Stored stored : found) {
+                ChatMessage message = stored.message();
                 if (message.id() == room.cursor + 1) {
+                    Member origin = stored.connection() == null ? null : members.get(stored.connection());
                     broadcast(room, new Outgoing(message, encode(message), origin));
                     room.cursor = message.id();
                 }
@@ -563,7 +569,7 @@ public class ChatService implements ChatBackplane.Listener {
     private void heartbeat() {
         long now = System.nanoTime();
         long dead = 2 * config.heartbeatInterval().toNanos();
-        for (Member member : members) {
+        for (Member member : members.values()) {
             if (member.closing) {
                 continue;
             }
@@ -602,13 +608,13 @@ public class ChatService implements ChatBackplane.Listener {
 
     private void closeWhenFlushed(long deadline, CompletableFuture<Void> closed) {
         boolean busy = rooms.values().stream().anyMatch(r -> r.writing || !r.outbox.isEmpty() || r.replaying)
-                || members.stream().anyMatch(m -> !m.closing && m.outstanding.get() > 0);
+                || members.values().stream().anyMatch(m -> !m.closing && m.outstanding.get() > 0);
         if (busy && System.nanoTime() < deadline) {
             vertx.setTimer(20, id -> onLoop(() -> closeWhenFlushed(deadline, closed)));
             return;
         }
         List<Uni<Void>> closing = new ArrayList<>();
-        for (Member member : List.copyOf(members)) {
+        for (Member member : List.copyOf(members.values())) {
             member.closing = true;
             if (member.connection.isClosed()) {
                 continue;
@@ -761,8 +767,6 @@ public class ChatService implements ChatBackplane.Listener {
         final String name;
         final Set<Member> members = new LinkedHashSet<>();
         final ArrayDeque<Pending> outbox = new ArrayDeque<>();
-        /** Local senders of messages that will arrive through a replay, so they get no echo. */
-        final Map<Long, Member> origins = new HashMap<>();
         long cursor = -1;
         boolean writing;
         boolean replaying;

@@ -38,12 +38,10 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * Rooms, presence and limits. All room state lives on one Vert.x event loop (the "chat loop"), so it
@@ -81,7 +79,8 @@ public class ChatService implements ChatBackplane.Listener {
     private final Map<String, ChatBackplane.Presence> present = new ConcurrentHashMap<>();
 
     // Owned by the chat loop.
-    private EventLoop loop;
+    private Context context;
+    private volatile Thread loopThread;
     private final Executor onLoop = this::onLoop;
     private final Map<String, Room> rooms = new HashMap<>();
     /** Every connection here, by connection id (which is also stored with the messages it sends). */
@@ -107,8 +106,10 @@ public class ChatService implements ChatBackplane.Listener {
     }
 
     void start(@Observes StartupEvent event) {
-        Context context = vertx.getOrCreateContext();
-        loop = ((ContextInternal) context).nettyEventLoop();
+        context = vertx.getOrCreateContext();
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        context.runOnContext(v -> thread.complete(Thread.currentThread()));
+        loopThread = thread.join();
         backplane.start(this, present.values()).await().atMost(java.time.Duration.ofSeconds(60));
         context.runOnContext(v -> vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
         LOG.infof("Chat replica %s ready", backplane.replica());
@@ -590,7 +591,7 @@ public class ChatService implements ChatBackplane.Listener {
     /** Stops taking messages, lets those in flight be stored and written, then closes everyone with 1001. */
     void drain(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
-        if (loop == null) {
+        if (context == null) {
             return;
         }
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -650,10 +651,10 @@ public class ChatService implements ChatBackplane.Listener {
     // ---------------------------------------------------------------- helpers
 
     private void onLoop(Runnable task) {
-        if (loop.inEventLoop()) {
+        if (Thread.currentThread() == loopThread) {
             task.run();
         } else {
-            loop.execute(task);
+            context.runOnContext(v -> task.run());
         }
     }
 

@@ -15,6 +15,9 @@ CREATE TABLE chat_messages (
     sender   text        NOT NULL,
     body     text        NOT NULL,
     sent_at  timestamptz NOT NULL DEFAULT now(),
+    -- The WebSocket connection that sent it, so its replica can spare the sender an echo
+    -- whichever way the message reaches it (own insert, notification or replay).
+    connection text,
     PRIMARY KEY (room, id)
 );
 

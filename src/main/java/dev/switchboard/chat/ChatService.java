@@ -1,15 +1,10 @@
 package dev.switchboard.chat;
 
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,12 +33,10 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * Rooms, presence and limits. All room state lives on one Vert.x event loop (the "chat loop"), so it
@@ -60,8 +52,6 @@ import io.vertx.core.impl.ContextInternal;
 public class ChatService implements ChatBackplane.Listener {
 
     private static final Logger LOG = Logger.getLogger(ChatService.class);
-    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    static final String ROOM_RULE = "1 to 64 letters, digits, '-', '_' or '.'";
     private static final UserData.TypedKey<Member> MEMBER = new UserData.TypedKey<>("switchboard.chat.member");
     private static final int REPLAY_BATCH = 500;
     private static final Buffer PING = Buffer.buffer("switchboard");
@@ -82,10 +72,12 @@ public class ChatService implements ChatBackplane.Listener {
     private final Map<String, ChatBackplane.Presence> present = new ConcurrentHashMap<>();
 
     // Owned by the chat loop.
-    private EventLoop loop;
+    private Context context;
+    private volatile Thread loopThread;
     private final Executor onLoop = this::onLoop;
     private final Map<String, Room> rooms = new HashMap<>();
-    private final Set<Member> members = new HashSet<>();
+    /** Every connection here, by connection id (which is also stored with the messages it sends). */
+    private final Map<String, Member> members = new HashMap<>();
     private volatile boolean shuttingDown;
     private final java.util.concurrent.atomic.AtomicBoolean unregistered = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -107,8 +99,10 @@ public class ChatService implements ChatBackplane.Listener {
     }
 
     void start(@Observes StartupEvent event) {
-        Context context = vertx.getOrCreateContext();
-        loop = ((ContextInternal) context).nettyEventLoop();
+        context = vertx.getOrCreateContext();
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        context.runOnContext(v -> thread.complete(Thread.currentThread()));
+        loopThread = thread.join();
         backplane.start(this, present.values()).await().atMost(java.time.Duration.ofSeconds(60));
         context.runOnContext(v -> vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
         LOG.infof("Chat replica %s ready", backplane.replica());
@@ -121,17 +115,17 @@ public class ChatService implements ChatBackplane.Listener {
         String problem = null;
         Map<String, String> query = Map.of();
         try {
-            query = query(handshake.query());
+            query = ChatRules.query(handshake.query());
         } catch (IllegalArgumentException e) {
             problem = "malformed query string";
         }
         String name = query.get("name");
         long since = -1;
         if (problem == null) {
-            problem = roomProblem(room);
+            problem = ChatRules.roomProblem(room);
         }
         if (problem == null) {
-            problem = nameProblem(name);
+            problem = ChatRules.nameProblem(name);
         }
         if (problem == null && query.containsKey("since")) {
             try {
@@ -144,7 +138,8 @@ public class ChatService implements ChatBackplane.Listener {
             }
         }
         if (problem == null) {
-            problem = originProblem(handshake);
+            problem = ChatRules.originProblem(handshake.header("Origin"), handshake.header("Host"),
+                    config.allowedOrigins().orElse(List.of()));
         }
         if (problem != null) {
             rejected("invalid-handshake");
@@ -167,7 +162,7 @@ public class ChatService implements ChatBackplane.Listener {
         }
         Room room = rooms.computeIfAbsent(member.room, Room::new);
         room.members.add(member);
-        members.add(member);
+        members.put(member.id, member);
         present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.name));
         broadcastPresence(room, "join", member.name, member);
         int limit = since >= 0 ? config.recoveryLimit() : config.historySize();
@@ -217,10 +212,13 @@ public class ChatService implements ChatBackplane.Listener {
             // Its history was read in an older snapshot than what the room already delivered: fill the gap.
             int gap = (int) Math.min(room.cursor - member.delivered, 10_000);
             messages.after(member.room, member.delivered, gap).emitOn(onLoop).subscribe().with(missed -> {
-                for (ChatMessage message : missed) {
+                for (MessageRepository.Stored stored : missed) {
+                    ChatMessage message = stored.message();
                     if (message.id() > member.delivered) {
                         member.delivered = message.id();
-                        send(member, encode(message));
+                        if (!member.id.equals(stored.connection())) {
+                            send(member, encode(message));
+                        }
                     }
                 }
                 settle(room, member);
@@ -247,7 +245,7 @@ public class ChatService implements ChatBackplane.Listener {
         connections.decrementAndGet();
         onLoop(() -> {
             member.left = true;
-            members.remove(member);
+            members.remove(member.id);
             present.remove(member.id);
             Room room = rooms.get(member.room);
             if (room != null && room.members.remove(member)) {
@@ -284,7 +282,7 @@ public class ChatService implements ChatBackplane.Listener {
         }
         long now = System.nanoTime();
         member.lastSeen = now;
-        if (utf8Longer(frame, config.maxFrameBytes())) {
+        if (ChatRules.utf8Longer(frame, config.maxFrameBytes())) {
             rejected("frame-too-large");
             closeWith(member, 1009, "frame too large: the limit is " + config.maxFrameBytes() + " bytes");
             return;
@@ -347,14 +345,16 @@ public class ChatService implements ChatBackplane.Listener {
         Pending[] batch = new Pending[size];
         String[] senders = new String[size];
         String[] texts = new String[size];
+        String[] connections = new String[size];
         for (int i = 0; i < size; i++) {
             Pending pending = room.outbox.poll();
             batch[i] = pending;
             senders[i] = pending.member.name;
             texts[i] = pending.text;
+            connections[i] = pending.member.id;
         }
         room.writing = true;
-        messages.append(room.name, senders, texts, config.channel()).emitOn(onLoop).subscribe().with(stored -> {
+        messages.append(room.name, senders, texts, connections, config.channel()).emitOn(onLoop).subscribe().with(stored -> {
             room.writing = false;
             messagesIn.increment(size);
             for (int i = 0; i < size; i++) {
@@ -381,7 +381,10 @@ public class ChatService implements ChatBackplane.Listener {
         }
     }
 
-    /** Our own insert: delivered straight away when it follows what the room delivered last, else replayed in order. */
+    /**
+     * Our own insert: delivered straight away when it follows what the room delivered last; else other
+     * messages came first (or a replay already delivered these), and a replay delivers in order.
+     */
     private void publish(Room room, List<ChatMessage> stored, Pending[] batch) {
         long now = System.nanoTime();
         if (room.cursor >= 0 && stored.get(0).id() == room.cursor + 1) {
@@ -391,10 +394,7 @@ public class ChatService implements ChatBackplane.Listener {
                 room.cursor = message.id();
                 broadcastLatency.record(now - batch[i].receivedAt, TimeUnit.NANOSECONDS);
             }
-        } else {
-            for (int i = 0; i < stored.size(); i++) {
-                room.origins.put(stored.get(i).id(), batch[i].member);
-            }
+        } else if (stored.get(stored.size() - 1).id() > room.cursor) {
             replay(room);
         }
     }
@@ -449,9 +449,10 @@ public class ChatService implements ChatBackplane.Listener {
         room.replaying = true;
         messages.after(room.name, room.cursor, REPLAY_BATCH).emitOn(onLoop).subscribe().with(found -> {
             room.replaying = false;
-            for (ChatMessage message : found) {
-                Member origin = room.origins.remove(message.id());
+            for (MessageRepository.Stored stored : found) {
+                ChatMessage message = stored.message();
                 if (message.id() == room.cursor + 1) {
+                    Member origin = stored.connection() == null ? null : members.get(stored.connection());
                     broadcast(room, new Outgoing(message, encode(message), origin));
                     room.cursor = message.id();
                 }
@@ -563,7 +564,7 @@ public class ChatService implements ChatBackplane.Listener {
     private void heartbeat() {
         long now = System.nanoTime();
         long dead = 2 * config.heartbeatInterval().toNanos();
-        for (Member member : members) {
+        for (Member member : members.values()) {
             if (member.closing) {
                 continue;
             }
@@ -584,7 +585,7 @@ public class ChatService implements ChatBackplane.Listener {
     /** Stops taking messages, lets those in flight be stored and written, then closes everyone with 1001. */
     void drain(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
-        if (loop == null) {
+        if (context == null) {
             return;
         }
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -602,13 +603,13 @@ public class ChatService implements ChatBackplane.Listener {
 
     private void closeWhenFlushed(long deadline, CompletableFuture<Void> closed) {
         boolean busy = rooms.values().stream().anyMatch(r -> r.writing || !r.outbox.isEmpty() || r.replaying)
-                || members.stream().anyMatch(m -> !m.closing && m.outstanding.get() > 0);
+                || members.values().stream().anyMatch(m -> !m.closing && m.outstanding.get() > 0);
         if (busy && System.nanoTime() < deadline) {
             vertx.setTimer(20, id -> onLoop(() -> closeWhenFlushed(deadline, closed)));
             return;
         }
         List<Uni<Void>> closing = new ArrayList<>();
-        for (Member member : List.copyOf(members)) {
+        for (Member member : List.copyOf(members.values())) {
             member.closing = true;
             if (member.connection.isClosed()) {
                 continue;
@@ -644,10 +645,10 @@ public class ChatService implements ChatBackplane.Listener {
     // ---------------------------------------------------------------- helpers
 
     private void onLoop(Runnable task) {
-        if (loop.inEventLoop()) {
+        if (Thread.currentThread() == loopThread) {
             task.run();
         } else {
-            loop.execute(task);
+            context.runOnContext(v -> task.run());
         }
     }
 
@@ -657,95 +658,6 @@ public class ChatService implements ChatBackplane.Listener {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot encode a chat frame", e);
         }
-    }
-
-    static String roomProblem(String room) {
-        return room != null && ROOM.matcher(room).matches() ? null : "invalid room: use " + ROOM_RULE;
-    }
-
-    static String nameProblem(String name) {
-        if (name == null || name.isEmpty()) {
-            return "name is required: ?name=<1 to 32 characters>";
-        }
-        int length = name.codePointCount(0, name.length());
-        if (length > 32) {
-            return "invalid name: at most 32 characters";
-        }
-        if (name.isBlank()) {
-            return "invalid name: it is blank";
-        }
-        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
-            return "invalid name: control characters are not allowed";
-        }
-        return null;
-    }
-
-    /** Browsers send Origin: allow the server's own origin and the configured ones; clients without it are allowed. */
-    private String originProblem(HandshakeRequest handshake) {
-        String origin = handshake.header("Origin");
-        if (origin == null || origin.isBlank()) {
-            return null;
-        }
-        String normalized = origin.strip().toLowerCase(Locale.ROOT);
-        if (normalized.endsWith("/")) {
-            normalized = normalized.substring(0, normalized.length() - 1);
-        }
-        for (String allowed : config.allowedOrigins().orElse(List.of())) {
-            String a = allowed.strip().toLowerCase(Locale.ROOT);
-            if (a.equals("*") || a.equals(normalized) || (a + "/").equals(normalized)) {
-                return null;
-            }
-        }
-        String host = handshake.header("Host");
-        try {
-            String authority = URI.create(normalized).getRawAuthority();
-            if (host != null && authority != null && authority.equalsIgnoreCase(host.strip())) {
-                return null;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through: not allowed
-        }
-        return "origin not allowed: " + origin;
-    }
-
-    static Map<String, String> query(String raw) {
-        Map<String, String> values = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return values;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            values.putIfAbsent(key, value);
-        }
-        return values;
-    }
-
-    /** True when the UTF-8 form of {@code s} is longer than {@code limit} bytes; counts only when it could be. */
-    static boolean utf8Longer(String s, int limit) {
-        int chars = s.length();
-        if (chars <= limit / 3) {
-            return false;
-        }
-        if (chars > limit) {
-            return true;
-        }
-        long bytes = 0;
-        for (int i = 0; i < chars; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes > limit;
     }
 
     // ---------------------------------------------------------------- state
@@ -761,8 +673,6 @@ public class ChatService implements ChatBackplane.Listener {
         final String name;
         final Set<Member> members = new LinkedHashSet<>();
         final ArrayDeque<Pending> outbox = new ArrayDeque<>();
-        /** Local senders of messages that will arrive through a replay, so they get no echo. */
-        final Map<Long, Member> origins = new HashMap<>();
         long cursor = -1;
         boolean writing;
         boolean replaying;

@@ -23,18 +23,19 @@ public class MessageRepository {
      */
     private static final String APPEND = """
             WITH input AS (
-                SELECT t.sender, t.body, t.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(sender, body, n)),
+                SELECT t.sender, t.body, t.connection, t.n
+                FROM unnest($2::text[], $3::text[], $5::text[]) WITH ORDINALITY AS t(sender, body, connection, n)),
             seq AS (
                 INSERT INTO chat_rooms AS r (room, last_id) VALUES ($1, (SELECT count(*) FROM input))
                 ON CONFLICT (room) DO UPDATE SET last_id = r.last_id + EXCLUDED.last_id
                 RETURNING r.last_id),
             ins AS (
-                INSERT INTO chat_messages (room, id, sender, body)
-                SELECT $1, seq.last_id - (SELECT count(*) FROM input) + input.n, input.sender, input.body
+                INSERT INTO chat_messages (room, id, sender, body, connection)
+                SELECT $1, seq.last_id - (SELECT count(*) FROM input) + input.n, input.sender, input.body, input.connection
                 FROM input, seq
-                RETURNING id, sender, body, sent_at),
+                RETURNING id, sender, body, sent_at, connection),
             note AS (SELECT pg_notify($4, 'm ' || max(id) || ' ' || $1) AS sent FROM ins)
-            SELECT ins.id, ins.sender, ins.body, ins.sent_at FROM ins, note ORDER BY ins.id""";
+            SELECT ins.id, ins.sender, ins.body, ins.sent_at, ins.connection FROM ins, note ORDER BY ins.id""";
 
     /** The room's last id and, in the same snapshot, its newest messages after {@code since}. */
     private static final String RECENT = """
@@ -47,7 +48,7 @@ public class MessageRepository {
             ORDER BY m.id""";
 
     private static final String AFTER = """
-            SELECT id, sender, body, sent_at FROM chat_messages
+            SELECT id, sender, body, sent_at, connection FROM chat_messages
             WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3""";
 
     private static final String BEFORE = """
@@ -74,10 +75,15 @@ public class MessageRepository {
         this.pool = pool;
     }
 
+    /** A stored message and the connection that sent it (null when it did not come over a WebSocket). */
+    public record Stored(ChatMessage message, String connection) {
+    }
+
     /** Stores the messages (same order as given) and returns them with their ids. */
-    public Uni<List<ChatMessage>> append(String room, String[] senders, String[] texts, String channel) {
+    public Uni<List<ChatMessage>> append(String room, String[] senders, String[] texts, String[] connections,
+            String channel) {
         return pool.preparedQuery(APPEND)
-                .execute(Tuple.of(room, senders, texts, channel))
+                .execute(Tuple.of(room, senders, texts, channel, connections))
                 .map(rows -> messages(room, rows, false));
     }
 
@@ -100,11 +106,17 @@ public class MessageRepository {
                 });
     }
 
-    /** Messages after {@code after}, oldest first. */
-    public Uni<List<ChatMessage>> after(String room, long after, int limit) {
+    /** Messages after {@code after}, oldest first, with their senders' connections. */
+    public Uni<List<Stored>> after(String room, long after, int limit) {
         return pool.preparedQuery(AFTER)
                 .execute(Tuple.of(room, after, limit))
-                .map(rows -> messages(room, rows, false));
+                .map(rows -> {
+                    List<Stored> stored = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        stored.add(new Stored(message(room, row), row.getString("connection")));
+                    }
+                    return stored;
+                });
     }
 
     /** Up to {@code limit} messages before {@code before} (newest first as read, returned oldest first). */

@@ -136,7 +136,7 @@ class ChatMisbehaviourTest {
 
             // Another replica's message whose notification never arrives (sent on a channel nobody hears).
             List<ChatMessage> lost = repository.append(room, new String[] { "remote" }, new String[] { "while deaf" },
-                    "nobody_listens").await().indefinitely();
+                    new String[] { null }, "nobody_listens").await().indefinitely();
             assertThat(lost.get(0).id()).isEqualTo(first + 1);
             // Kill the listener's connection: it reconnects, listens again and replays from the table.
             int killed = pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -21,7 +21,7 @@ export class ChatConnection {
      * @param {string} name
      * @param {(event: object) => void} listener receives
      *   {kind:'state', state, detail}, {kind:'welcome', presence, truncated},
-     *   {kind:'message', message, mine}, {kind:'ack', localId, id},
+     *   {kind:'message', message, mine}, {kind:'ack', localId, id, at},
      *   {kind:'rejected', localId, code, detail}, {kind:'error', code, detail},
      *   {kind:'join'|'leave', name}
      */
@@ -90,7 +90,7 @@ export class ChatConnection {
                 this.deliver(frame);
                 break;
             case 'ack':
-                this.acknowledge(frame.id);
+                this.acknowledge(frame.id, frame.at);
                 break;
             case 'error':
                 this.reject(frame.code ?? 'error', frame.detail ?? frame.message ?? 'The server refused that');
@@ -119,20 +119,20 @@ export class ChatConnection {
             const index = this.unanswered.findIndex((pending) => pending.orphaned && pending.text === message.text);
             if (index >= 0) {
                 const [pending] = this.unanswered.splice(index, 1);
-                this.emit({ kind: 'ack', localId: pending.localId, id, message });
+                this.emit({ kind: 'ack', localId: pending.localId, id, at: message.at });
                 return;
             }
         }
         this.emit({ kind: 'message', message, mine: message.from === this.name });
     }
 
-    acknowledge(id) {
+    acknowledge(id, at) {
         const pending = this.unanswered.shift();
         if (id != null) {
             this.seenIds.add(id);
         }
         if (pending) {
-            this.emit({ kind: 'ack', localId: pending.localId, id });
+            this.emit({ kind: 'ack', localId: pending.localId, id, at });
         }
     }
 

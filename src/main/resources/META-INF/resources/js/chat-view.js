@@ -109,8 +109,10 @@ export function setUpChat(root = document) {
                     if (event.id != null) {
                         item.dataset.id = String(event.id);
                     }
-                    if (event.message?.at) {
-                        item.querySelector('.at').textContent = clock(event.message.at);
+                    if (event.at) {
+                        const at = item.querySelector('.at');
+                        at.dateTime = String(event.at);
+                        at.textContent = clock(event.at);
                     }
                 }
                 break;

@@ -5,6 +5,8 @@
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000];
 // Close codes after which trying again cannot help (bad room or name, frame too big).
 const FINAL_CLOSE_CODES = new Set([1008, 1009]);
+// Error codes that refuse one message (others are about the connection or the protocol).
+const MESSAGE_ERRORS = new Set(['empty', 'too-long', 'rate-limited', 'unavailable']);
 
 export function chatUrl(room, name, since, location = window.location) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -137,9 +139,13 @@ export class ChatConnection {
     }
 
     reject(code, detail) {
-        // An error frame answers the oldest unanswered message when there is one.
-        const pending = this.unanswered.find((candidate) => !candidate.orphaned);
-        if (pending && code !== 'protocol') {
+        // Neither frame names the message it answers. The server refuses a message as soon as it
+        // reads it but acks only once it is stored, so an error answers the newest unanswered
+        // message and an ack the oldest: in a burst cut by the rate limit, the refused ones are
+        // the last ones sent.
+        const live = this.unanswered.filter((candidate) => !candidate.orphaned);
+        const pending = live[live.length - 1];
+        if (pending && MESSAGE_ERRORS.has(code)) {
             this.unanswered.splice(this.unanswered.indexOf(pending), 1);
             this.emit({ kind: 'rejected', localId: pending.localId, code, detail });
         } else {

@@ -289,10 +289,10 @@ function clock(at) {
 function errorText(code, detail) {
     const labels = {
         'rate-limited': 'Slow down',
-        rate_limited: 'Slow down',
         'too-long': 'Too long',
-        too_long: 'Too long',
         empty: 'Empty message',
+        unavailable: 'Server unavailable',
+        'invalid-type': 'Not understood',
         lost: 'Connection dropped',
     };
     const label = labels[code] ?? (code ? String(code) : 'Error');

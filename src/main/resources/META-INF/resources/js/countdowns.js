@@ -79,7 +79,7 @@ export function setUpCountdowns(root = document) {
         const current = { controller, cards: new Map(), remaining: new Set(names) };
         run = current;
         board.replaceChildren(...wanted.map((spec) => {
-            const card = countdownCard(spec);
+            const card = countdownCard(spec, Number(periodInput.value));
             current.cards.set(spec.name, card);
             return card.item;
         }));
@@ -183,7 +183,7 @@ export function setUpCountdowns(root = document) {
     }
 }
 
-function countdownCard({ name, from }) {
+function countdownCard({ name, from }, periodMs) {
     const item = document.createElement('li');
     item.dataset.name = name;
     item.dataset.state = 'waiting';
@@ -202,6 +202,7 @@ function countdownCard({ name, from }) {
     state.textContent = 'waiting';
     item.append(title, value, progress, state);
     let ticks = 0;
+    let liftOff = null;
     return {
         item,
         tick(n) {
@@ -212,8 +213,19 @@ function countdownCard({ name, from }) {
             value.textContent = String(n);
             progress.value = from - n + 1;
             state.textContent = 'running';
+            // Each countdown ends one period after its 1; the stream's single `done` confirms them all.
+            if (n === 1) {
+                liftOff = setTimeout(() => {
+                    if (item.dataset.state === 'running') {
+                        value.textContent = '0';
+                        progress.value = from;
+                        state.textContent = 'lift-off';
+                    }
+                }, periodMs);
+            }
         },
         setState(next, text) {
+            clearTimeout(liftOff);
             item.dataset.state = next;
             state.textContent = text;
             if (next === 'done') {

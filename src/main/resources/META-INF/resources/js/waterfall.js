@@ -24,18 +24,24 @@ export function timingsOf(body) {
         };
     });
     const total = body?.elapsedMs ?? body?.totalMs ?? null;
-    return { parts, totalMs: total == null ? null : Number(total), complete: body?.complete ?? null };
+    const counts = body?.counts && typeof body.counts === 'object' ? body.counts : null;
+    return { parts, totalMs: total == null ? null : Number(total), complete: body?.complete ?? null, counts };
 }
 
 function detailOf(entry) {
-    if (entry.httpStatus != null || (typeof entry.status === 'number')) {
-        return `HTTP ${entry.httpStatus ?? entry.status}`;
+    const parts = [];
+    if (typeof entry.status === 'number' && entry.outcome !== 'ok') {
+        parts.push(`HTTP ${entry.status}`);
     }
-    return entry.reason ?? entry.error ?? entry.detail ?? '';
+    const reason = entry.reason ?? entry.error ?? entry.detail;
+    if (reason) {
+        parts.push(String(reason));
+    }
+    return parts.join(', ');
 }
 
 /** Draws the parts into a view made of [data-role=summary|bars|axis|error] elements. */
-export function drawWaterfall(view, { parts, totalMs, complete }, clientMs) {
+export function drawWaterfall(view, { parts, totalMs, complete, counts }, clientMs) {
     const summary = view.querySelector('[data-role=summary]');
     const bars = view.querySelector('[data-role=bars]');
     const axis = view.querySelector('[data-role=axis]');
@@ -54,7 +60,7 @@ export function drawWaterfall(view, { parts, totalMs, complete }, clientMs) {
         return tick;
     }));
 
-    const counts = countOutcomes(parts);
+    const outcomeSummary = countOutcomes(parts);
     summary.replaceChildren();
     const speedup = total > 0 ? sumMs / total : 0;
     appendText(summary, `${parts.length} at once: total `);
@@ -64,12 +70,15 @@ export function drawWaterfall(view, { parts, totalMs, complete }, clientMs) {
     if (speedup >= 1.05) {
         appendText(summary, ` (${speedup.toFixed(1)}× faster than one after another)`);
     }
-    appendText(summary, `. ${counts}`);
+    appendText(summary, `. ${outcomeSummary}`);
     if (complete === false) {
         appendText(summary, ' (partial result)');
     }
     if (clientMs != null) {
         appendText(summary, `. Round trip seen by the page: ${ms(clientMs)}.`);
+    }
+    if (counts != null) {
+        appendText(summary, ` Counted: ${Object.entries(counts).map(([what, count]) => `${count} ${what}`).join(', ')}.`);
     }
     view.dataset.sources = String(parts.length);
     view.dataset.totalMs = String(total);

@@ -144,6 +144,36 @@ class ChatPageTest {
         assertThat(error.isDisplayed()).isFalse();
     }
 
+    @Test
+    void aBurstOverTheRateLimitIsPartlyRefusedInline() {
+        String room = freshRoom();
+        join(ada, "Ada", room);
+        join(bob, "Bob", room);
+        ada.waitUntil(d -> online(ada).contains("Bob"));
+        int burst = ConfigProvider.getConfig().getOptionalValue("switchboard.chat.rate-burst", Integer.class).orElse(10);
+        int sent = burst + 15;
+
+        ada.script("""
+                const input = document.getElementById('chat-text');
+                const form = document.getElementById('chat-send');
+                for (let i = 1; i <= arguments[0]; i++) {
+                    input.value = 'burst ' + i;
+                    form.requestSubmit();
+                }""", sent);
+
+        // Every line gets an answer: an id (stored) or struck out (refused).
+        ada.waitUntil(d -> d.findElements(By.cssSelector("#chat-messages li.mine.pending")).isEmpty());
+        int stored = ada.driver().findElements(By.cssSelector("#chat-messages li.mine[data-id]:not(.failed)")).size();
+        int refused = ada.driver().findElements(By.cssSelector("#chat-messages li.mine.failed")).size();
+        assertThat(stored + refused).isEqualTo(sent);
+        assertThat(refused).isPositive();
+        assertThat(stored).isGreaterThanOrEqualTo(burst);
+        assertThat(ada.find("#chat-error").getText()).startsWith("Slow down");
+        // Bob gets exactly the stored ones, each once.
+        bob.waitUntil(d -> texts(bob).size() == stored);
+        assertThat(texts(bob)).doesNotHaveDuplicates().allSatisfy(text -> assertThat(text).startsWith("burst "));
+    }
+
     static String freshRoom() {
         return "web-" + UUID.randomUUID().toString().substring(0, 8);
     }

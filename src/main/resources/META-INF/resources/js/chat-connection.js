@@ -116,11 +116,17 @@ export class ChatConnection {
         if (this.lastSeenId == null || id > this.lastSeenId) {
             this.lastSeenId = id;
         }
-        // After a reconnect, our own unanswered message may come back in the history.
+        // Our own unanswered message can come back as a message: in the history after a
+        // reconnect, or (should the server ever send one) as an echo before its ack.
         if (message.from === this.name) {
-            const index = this.unanswered.findIndex((pending) => pending.orphaned && pending.text === message.text);
+            const index = this.unanswered.findIndex((pending) => pending.id == null && pending.text === message.text);
             if (index >= 0) {
-                const [pending] = this.unanswered.splice(index, 1);
+                const pending = this.unanswered[index];
+                if (pending.orphaned) {
+                    this.unanswered.splice(index, 1); // its connection is gone: no ack will come
+                } else {
+                    pending.id = id; // the ack is still due; it will find this entry by id
+                }
                 this.emit({ kind: 'ack', localId: pending.localId, id, at: message.at });
                 return;
             }
@@ -129,11 +135,17 @@ export class ChatConnection {
     }
 
     acknowledge(id, at) {
-        const pending = this.unanswered.shift();
         if (id != null) {
             this.seenIds.add(id);
+            const answered = this.unanswered.findIndex((pending) => pending.id === id);
+            if (answered >= 0) {
+                this.unanswered.splice(answered, 1);
+                return;
+            }
         }
-        if (pending) {
+        const index = this.unanswered.findIndex((pending) => !pending.orphaned && pending.id == null);
+        if (index >= 0) {
+            const [pending] = this.unanswered.splice(index, 1);
             this.emit({ kind: 'ack', localId: pending.localId, id, at });
         }
     }
@@ -143,7 +155,7 @@ export class ChatConnection {
         // reads it but acks only once it is stored, so an error answers the newest unanswered
         // message and an ack the oldest: in a burst cut by the rate limit, the refused ones are
         // the last ones sent.
-        const live = this.unanswered.filter((candidate) => !candidate.orphaned);
+        const live = this.unanswered.filter((candidate) => !candidate.orphaned && candidate.id == null);
         const pending = live[live.length - 1];
         if (pending && MESSAGE_ERRORS.has(code)) {
             this.unanswered.splice(this.unanswered.indexOf(pending), 1);
@@ -156,7 +168,8 @@ export class ChatConnection {
     // Messages sent before a drop and never answered either reached the server (then they came
     // back in the history above) or were lost: say so instead of silently resending.
     settleUnansweredAfterReconnect() {
-        const lost = this.unanswered.filter((pending) => pending.orphaned);
+        // (An orphan that already has its id was stored: only its ack went missing.)
+        const lost = this.unanswered.filter((pending) => pending.orphaned && pending.id == null);
         this.unanswered = this.unanswered.filter((pending) => !pending.orphaned);
         for (const pending of lost) {
             this.emit({ kind: 'rejected', localId: pending.localId, code: 'lost', detail: 'Not delivered: the connection dropped before the server answered' });
@@ -191,7 +204,7 @@ export class ChatConnection {
             return null;
         }
         const localId = this.nextLocalId++;
-        this.unanswered.push({ localId, text, orphaned: false });
+        this.unanswered.push({ localId, text, orphaned: false, id: null });
         this.socket.send(JSON.stringify({ type: 'message', text }));
         return localId;
     }

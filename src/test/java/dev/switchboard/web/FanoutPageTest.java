@@ -52,7 +52,6 @@ class FanoutPageTest {
         List<WebElement> rows = view.findElements(By.cssSelector("li.source"));
         assertThat(rows).extracting(row -> row.getDomAttribute("data-name")).containsExactlyInAnyOrderElementsOf(configured);
         assertBarsOnOneAxis(view, rows);
-        browser.screenshot(browser.find("#fanout"), "fanout");
     }
 
     @Test
@@ -66,6 +65,11 @@ class FanoutPageTest {
         List<WebElement> rows = view.findElements(By.cssSelector("li.source"));
         assertThat(rows).hasSizeGreaterThan(1);
         assertBarsOnOneAxis(view, rows);
+
+        // Both waterfalls side by side for the picture in the docs.
+        browser.find("#aggregate-button").click();
+        browser.waitUntil(d -> browser.find("#aggregate-view").getDomAttribute("data-state") != null);
+        browser.screenshot(browser.find("#fanout"), "fanout");
     }
 
     /** Every bar sits on the shared axis, the outcome is visible, and the summary adds the bars up. */

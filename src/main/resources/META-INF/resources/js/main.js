@@ -1,11 +1,12 @@
 // Entry point of the Switchboard page: wires the three panels.
 
 import { setUpChat } from './chat-view.js';
-import { setUpWaterfall } from './waterfall.js';
+import { aggregateUrl, setUpWaterfall } from './waterfall.js';
 import { setUpCountdowns } from './countdowns.js';
 
 const chat = setUpChat(document);
-setUpWaterfall(document.getElementById('aggregate-button'), document.getElementById('aggregate-view'), '/api/aggregate');
+setUpWaterfall(document.getElementById('aggregate-form'), document.getElementById('aggregate-view'),
+    () => aggregateUrl(document.getElementById('aggregate-sources').value, document.getElementById('aggregate-deadline').value));
 setUpWaterfall(document.getElementById('dashboard-button'), document.getElementById('dashboard-view'), '/api/dashboard');
 setUpCountdowns(document);
 

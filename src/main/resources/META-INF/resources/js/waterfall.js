@@ -87,7 +87,7 @@ export function drawWaterfall(view, { parts, totalMs, complete, counts }, client
 
 function row(part, scale) {
     const item = document.createElement('li');
-    item.className = `source ${part.outcome}`;
+    item.className = 'source';
     item.dataset.name = part.name;
     item.dataset.outcome = part.outcome;
     const name = document.createElement('span');
@@ -107,7 +107,7 @@ function row(part, scale) {
     track.append(bar);
     const took = document.createElement('span');
     took.className = 'ms';
-    took.textContent = `${ms(part.elapsedMs)} ${part.outcome === 'ok' ? '' : part.outcome}`.trim();
+    took.textContent = part.outcome === 'ok' ? ms(part.elapsedMs) : `${ms(part.elapsedMs)} · ${part.outcome}`;
     item.append(name, track, took);
     return item;
 }
@@ -157,16 +157,18 @@ function appendStrong(parent, text, role) {
     parent.append(strong);
 }
 
-/** Wires a button to call an endpoint and draw its waterfall into a view. */
-export function setUpWaterfall(button, view, url) {
+/** Wires a button (or a form) to call an endpoint and draw its waterfall into a view. */
+export function setUpWaterfall(trigger, view, url) {
     const errorBox = view.querySelector('[data-role=error]');
-    button.addEventListener('click', async () => {
+    const button = trigger instanceof HTMLFormElement ? trigger.querySelector('[type=submit]') : trigger;
+    const run = async () => {
+        const target = typeof url === 'function' ? url() : url;
         button.disabled = true;
         view.setAttribute('aria-busy', 'true');
         errorBox.hidden = true;
         const started = performance.now();
         try {
-            const response = await fetch(url, { headers: { Accept: 'application/json' } });
+            const response = await fetch(target, { headers: { Accept: 'application/json' } });
             const clientMs = performance.now() - started;
             const body = await response.json().catch(() => null);
             const timings = timingsOf(body);
@@ -186,5 +188,28 @@ export function setUpWaterfall(button, view, url) {
             button.disabled = false;
             view.removeAttribute('aria-busy');
         }
-    });
+    };
+    if (trigger instanceof HTMLFormElement) {
+        trigger.addEventListener('submit', (event) => {
+            event.preventDefault();
+            if (trigger.reportValidity()) {
+                run();
+            }
+        });
+    } else {
+        trigger.addEventListener('click', run);
+    }
+}
+
+/** The aggregate URL for the names and deadline typed into the form (none: every configured source). */
+export function aggregateUrl(sourcesText, deadlineText) {
+    const params = new URLSearchParams();
+    for (const name of sourcesText.split(/[\s,]+/).filter(Boolean)) {
+        params.append('source', name);
+    }
+    if (deadlineText) {
+        params.set('deadlineMs', deadlineText);
+    }
+    const query = params.toString();
+    return query ? `/api/aggregate?${query}` : '/api/aggregate';
 }

@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,21 +46,34 @@ class FanoutPageTest {
 
     @Test
     void theAggregateWaterfallHasOneBarPerSource() {
-        List<String> configured = given().get("/api/aggregate").then().extract().jsonPath().getList("sources.name");
-        assertThat(configured).isNotEmpty();
+        List<String> chosen = sourcesToCall();
+        List<String> answered = given().queryParam("source", chosen.toArray()).get("/api/aggregate")
+                .then().extract().jsonPath().getList("sources.name");
+        assertThat(answered).containsExactlyInAnyOrderElementsOf(chosen);
         browser.get(page.toString());
 
-        browser.find("#aggregate-button").click();
-        WebElement view = browser.find("#aggregate-view");
-        browser.waitUntil(d -> view.getDomAttribute("data-state") != null);
+        WebElement view = callAggregate(chosen);
 
         List<WebElement> rows = view.findElements(By.cssSelector("li.source"));
-        assertThat(rows).extracting(row -> row.getDomAttribute("data-name")).containsExactlyInAnyOrderElementsOf(configured);
+        assertThat(rows).extracting(row -> row.getDomAttribute("data-name")).containsExactlyInAnyOrderElementsOf(chosen);
         assertBarsOnOneAxis(view, rows);
     }
 
     @Test
+    void anUnknownSourceIsShownAsAnInlineError() {
+        browser.get(page.toString());
+
+        WebElement view = callAggregate(List.of("no-such-source"));
+
+        assertThat(view.getDomAttribute("data-state")).isEqualTo("failed");
+        WebElement error = view.findElement(By.cssSelector("[data-role=error]"));
+        assertThat(error.isDisplayed()).isTrue();
+        assertThat(error.getText()).startsWith("400: ").contains("no-such-source");
+    }
+
+    @Test
     void theDashboardWaterfallHasOneBarPerQuery() {
+        List<String> queries = given().get("/api/dashboard").then().statusCode(200).extract().jsonPath().getList("queries.name");
         browser.get(page.toString());
 
         browser.find("#dashboard-button").click();
@@ -63,13 +81,46 @@ class FanoutPageTest {
         browser.waitUntil(d -> "drawn".equals(view.getDomAttribute("data-state")));
 
         List<WebElement> rows = view.findElements(By.cssSelector("li.source"));
-        assertThat(rows).hasSizeGreaterThan(1);
+        assertThat(rows).extracting(row -> row.getDomAttribute("data-name")).containsExactlyInAnyOrderElementsOf(queries);
         assertBarsOnOneAxis(view, rows);
 
-        // Both waterfalls side by side for the picture in the docs.
-        browser.find("#aggregate-button").click();
-        browser.waitUntil(d -> browser.find("#aggregate-view").getDomAttribute("data-state") != null);
+        // Both waterfalls together for the picture in the docs.
+        callAggregate(sourcesToCall());
         browser.screenshot(browser.find("#fanout"), "fanout");
+    }
+
+    /**
+     * The sources the page asks for. Calling every configured source could disturb other tests' stateful
+     * upstreams, so when the fan-out tests' stateless stubs are configured, only those are called.
+     */
+    private static List<String> sourcesToCall() {
+        Set<String> configured = new TreeSet<>();
+        for (String property : ConfigProvider.getConfig().getPropertyNames()) {
+            Matcher matcher = SOURCE_URL.matcher(property);
+            if (matcher.matches()) {
+                configured.add(matcher.group(1));
+            }
+        }
+        List<String> stateless = STATELESS_TEST_SOURCES.stream().filter(configured::contains).toList();
+        if (stateless.size() == STATELESS_TEST_SOURCES.size()) {
+            return stateless;
+        }
+        assertThat(configured).as("configured fan-out sources").isNotEmpty();
+        return List.copyOf(configured);
+    }
+
+    private static final Pattern SOURCE_URL = Pattern.compile("switchboard\\.fanout\\.sources\\.\"?([^.\"]+)\"?\\.url");
+    private static final List<String> STATELESS_TEST_SOURCES = List.of("fast", "medium", "slow", "failing");
+
+    private static WebElement callAggregate(List<String> sources) {
+        WebElement input = browser.find("#aggregate-sources");
+        input.clear();
+        input.sendKeys(String.join(", ", sources));
+        WebElement view = browser.find("#aggregate-view");
+        browser.script("delete arguments[0].dataset.state", view);
+        browser.find("#aggregate-button").click();
+        browser.waitUntil(d -> view.getDomAttribute("data-state") != null);
+        return view;
     }
 
     /** Every bar sits on the shared axis, the outcome is visible, and the summary adds the bars up. */

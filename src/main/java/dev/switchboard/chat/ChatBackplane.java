@@ -1,0 +1,210 @@
+package dev.switchboard.chat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * What the replicas share, through PostgreSQL only: presence rows, a heartbeat per replica, and
+ * {@code LISTEN}/{@code NOTIFY} on one channel. Notifications carry ids, never message bodies:
+ * <ul>
+ * <li>{@code m <last id> <room>}: messages up to that id are stored in the room;</li>
+ * <li>{@code j <replica> <room> <name>} and {@code l <replica> <room> <name>}: someone joined or left.</li>
+ * </ul>
+ * Notifications sent while the listener is disconnected are lost: when it is listening again, the
+ * service replays what it missed from the tables.
+ */
+@ApplicationScoped
+public class ChatBackplane {
+
+    private static final Logger LOG = Logger.getLogger(ChatBackplane.class);
+
+    /** What the chat service does with what other replicas say. */
+    public interface Listener {
+        void messagesStored(String room, long lastId);
+
+        void presenceChanged(boolean joined, String room, String name);
+
+        /** The listener is (again) subscribed: anything may have been missed before this. */
+        void listening();
+    }
+
+    private static final String JOIN = """
+            WITH ins AS (INSERT INTO chat_presence (replica, connection, room, name) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT DO NOTHING RETURNING room, name)
+            SELECT pg_notify($5, 'j ' || $1 || ' ' || room || ' ' || name) FROM ins""";
+
+    private static final String LEAVE = """
+            WITH del AS (DELETE FROM chat_presence WHERE replica = $1 AND connection = $2 RETURNING room, name)
+            SELECT pg_notify($3, 'l ' || $1 || ' ' || room || ' ' || name) FROM del""";
+
+    private static final String PRESENT = """
+            SELECT p.name FROM chat_presence p JOIN chat_replicas r ON r.id = p.replica
+            WHERE p.room = $1 AND r.seen_at > now() - make_interval(secs => $2)
+            ORDER BY p.joined_at, p.name""";
+
+    /** Removes replicas whose heartbeat stopped, with their presence, telling everyone who left. */
+    private static final String REAP = """
+            WITH dead AS (DELETE FROM chat_replicas WHERE seen_at < now() - make_interval(secs => $1) RETURNING id),
+            gone AS (DELETE FROM chat_presence p USING dead WHERE p.replica = dead.id RETURNING p.replica, p.room, p.name)
+            SELECT pg_notify($2, 'l ' || replica || ' ' || room || ' ' || name) FROM gone""";
+
+    private static final String GONE = """
+            WITH gone AS (DELETE FROM chat_presence WHERE replica = $1 RETURNING room, name)
+            SELECT pg_notify($2, 'l ' || $1 || ' ' || room || ' ' || name) FROM gone""";
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final ChatConfig config;
+    private final String replica = UUID.randomUUID().toString().substring(0, 13);
+    private final String url;
+    private final Optional<String> username;
+    private final Optional<String> password;
+    private PgSubscriber subscriber;
+    private long heartbeatTimer = -1;
+    private volatile boolean listening;
+
+    ChatBackplane(Pool pool, Vertx vertx, ChatConfig config,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+    }
+
+    public String replica() {
+        return replica;
+    }
+
+    public boolean isListening() {
+        return listening;
+    }
+
+    /** Registers this replica, starts its heartbeat and listens; the returned Uni completes once registered. */
+    public Uni<Void> start(Listener listener, Collection<Presence> present) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:")
+                ? url.substring("vertx-reactive:".length()) : url);
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options)
+                // Reconnect forever, backing off to 2 s; the subscribe handler below then fires again.
+                .reconnectPolicy(retries -> Math.min(2000L, 100L * (1L << Math.min(retries, 5))));
+        subscriber.channel(config.channel())
+                .handler(payload -> dispatch(listener, payload))
+                .subscribeHandler(() -> {
+                    listening = true;
+                    listener.listening();
+                });
+        subscriber.closeHandler(() -> {
+            listening = false;
+            LOG.warn("Chat listener connection lost; reconnecting");
+        });
+        long every = Math.max(100, config.replicaTimeout().toMillis() / 3);
+        heartbeatTimer = vertx.setPeriodic(every, id -> heartbeat(present).subscribe().with(x -> {
+        }, e -> LOG.warnf("Chat replica heartbeat failed: %s", e.getMessage())));
+        return register().invoke(() -> subscriber.connect()
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).indefinitely()
+                .subscribe().with(x -> {
+                }, e -> LOG.error("Chat listener could not connect", e)));
+    }
+
+    private Uni<Void> register() {
+        return pool.preparedQuery("INSERT INTO chat_replicas (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET seen_at = now()")
+                .execute(Tuple.of(replica)).replaceWithVoid();
+    }
+
+    /** One heartbeat: refresh our row (re-registering our presence if we were reaped), then reap the dead. */
+    private Uni<Void> heartbeat(Collection<Presence> present) {
+        return pool.preparedQuery("UPDATE chat_replicas SET seen_at = now() WHERE id = $1")
+                .execute(Tuple.of(replica))
+                .flatMap(rows -> rows.rowCount() > 0 ? Uni.createFrom().voidItem() : reregister(present))
+                .flatMap(x -> pool.preparedQuery(REAP)
+                        .execute(Tuple.of(config.replicaTimeout().toMillis() / 1000.0, config.channel())))
+                .replaceWithVoid();
+    }
+
+    /** We stalled longer than the timeout and others removed us: come back with who is still connected here. */
+    private Uni<Void> reregister(Collection<Presence> present) {
+        LOG.warn("This chat replica was considered dead by the others; registering again");
+        return register().flatMap(x -> {
+            List<Tuple> batch = new ArrayList<>();
+            for (Presence p : List.copyOf(present)) {
+                batch.add(Tuple.of(replica, p.connection(), p.room(), p.name(), config.channel()));
+            }
+            return batch.isEmpty() ? Uni.createFrom().voidItem()
+                    : pool.preparedQuery(JOIN).executeBatch(batch).replaceWithVoid();
+        });
+    }
+
+    public record Presence(String connection, String room, String name) {
+    }
+
+    public Uni<Void> join(String connection, String room, String name) {
+        return pool.preparedQuery(JOIN).execute(Tuple.of(replica, connection, room, name, config.channel()))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> leave(String connection) {
+        return pool.preparedQuery(LEAVE).execute(Tuple.of(replica, connection, config.channel())).replaceWithVoid();
+    }
+
+    /** Names present in the room on every live replica, earliest first. */
+    public Uni<List<String>> present(String room) {
+        return pool.preparedQuery(PRESENT).execute(Tuple.of(room, config.replicaTimeout().toMillis() / 1000.0))
+                .map(rows -> {
+                    List<String> names = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        names.add(row.getString(0));
+                    }
+                    return names;
+                });
+    }
+
+    /** Stops listening and removes this replica with its presence (others see them leave). */
+    public Uni<Void> stop() {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        Uni<Void> closed = subscriber == null ? Uni.createFrom().voidItem() : subscriber.close();
+        return closed.onFailure().recoverWithNull()
+                .flatMap(x -> pool.preparedQuery(GONE).execute(Tuple.of(replica, config.channel())))
+                .flatMap(x -> pool.preparedQuery("DELETE FROM chat_replicas WHERE id = $1").execute(Tuple.of(replica)))
+                .replaceWithVoid();
+    }
+
+    private void dispatch(Listener listener, String payload) {
+        try {
+            if (payload.startsWith("m ")) {
+                int space = payload.indexOf(' ', 2);
+                listener.messagesStored(payload.substring(space + 1), Long.parseLong(payload, 2, space, 10));
+            } else if (payload.startsWith("j ") || payload.startsWith("l ")) {
+                String[] parts = payload.split(" ", 4);
+                if (parts.length == 4 && !parts[1].equals(replica)) {
+                    listener.presenceChanged(payload.charAt(0) == 'j', parts[2], parts[3]);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Ignoring malformed chat notification '%s': %s", payload, e.getMessage());
+        }
+    }
+}

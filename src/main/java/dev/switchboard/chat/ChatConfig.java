@@ -1,0 +1,90 @@
+package dev.switchboard.chat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Chat settings; every key can also be set as an environment variable (SWITCHBOARD_CHAT_...). */
+@ConfigMapping(prefix = "switchboard.chat")
+public interface ChatConfig {
+
+    /** Messages in the welcome frame of a client that connects without {@code since}. */
+    @WithDefault("50")
+    @Min(0)
+    @Max(1000)
+    int historySize();
+
+    /** Most messages replayed to a client that reconnects with {@code since}; older ones are left out (flagged). */
+    @WithDefault("1000")
+    @Min(1)
+    @Max(10000)
+    int recoveryLimit();
+
+    /** Longest message text, in characters (Unicode code points). */
+    @WithDefault("2000")
+    @Min(1)
+    @Max(100000)
+    int maxTextLength();
+
+    /**
+     * Largest inbound frame in UTF-8 bytes; larger ones close the connection with 1009. Keep it below
+     * {@code quarkus.websockets-next.server.max-message-size}, above which the framework closes with 1011.
+     */
+    @WithDefault("16384")
+    @Min(64)
+    int maxFrameBytes();
+
+    /** Messages per second each connection may send, on average. */
+    @WithDefault("20")
+    @Positive
+    double ratePerSecond();
+
+    /** Messages a connection may send at once before the rate applies. */
+    @WithDefault("10")
+    @Min(1)
+    int rateBurst();
+
+    /**
+     * Frames written to a connection but not yet accepted by its socket; past this it is closed with 1013.
+     * Bursts (everyone joining a big room at once) count too, so keep it well above the busiest room's
+     * frames per second.
+     */
+    @WithDefault("1024")
+    @Min(1)
+    int maxOutboundFrames();
+
+    /**
+     * Browser origins allowed besides the server's own ({@code *} allows any). Clients that send no
+     * {@code Origin} header (non-browser clients) are always allowed.
+     */
+    Optional<List<String>> allowedOrigins();
+
+    /** How often the server pings each connection; one that has not answered for two intervals is closed. */
+    @WithDefault("20s")
+    Duration heartbeatInterval();
+
+    /** A replica whose heartbeat is older than this no longer counts: its connections leave the presence. */
+    @WithDefault("15s")
+    Duration replicaTimeout();
+
+    /** Most messages of one room stored in one insert (messages that arrive during an insert wait for the next). */
+    @WithDefault("256")
+    @Min(1)
+    @Max(10000)
+    int maxBatch();
+
+    /** On shutdown, how long to wait for in-flight messages to be stored and written before closing with 1001. */
+    @WithDefault("3s")
+    Duration shutdownFlushTimeout();
+
+    /** PostgreSQL channel shared by the replicas. */
+    @WithDefault("switchboard_chat")
+    String channel();
+}

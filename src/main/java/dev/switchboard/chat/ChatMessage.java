@@ -1,0 +1,16 @@
+package dev.switchboard.chat;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** A stored chat message; also its wire form, with {@code "type":"message"}. */
+@JsonPropertyOrder({ "type", "id", "room", "from", "text", "at" })
+public record ChatMessage(long id, String room, String from, String text, Instant at) {
+
+    @JsonProperty("type")
+    public String type() {
+        return "message";
+    }
+}

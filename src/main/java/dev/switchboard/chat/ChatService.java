@@ -1,0 +1,803 @@
+package dev.switchboard.chat;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.HandshakeRequest;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.netty.channel.EventLoop;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.ContextInternal;
+
+/**
+ * Rooms, presence and limits. All room state lives on one Vert.x event loop (the "chat loop"), so it
+ * needs no locks: every entry point hops onto it, and database results are emitted back onto it.
+ * Frames are serialised once per broadcast and written to each connection of the room from there.
+ *
+ * <p>Delivery is exact because message ids are per room and gap-free (see V2__chat.sql): each room
+ * remembers the last id it delivered here ({@code cursor}), and each connection the last id it was
+ * sent, so a message is sent to a connection at most once and in id order, whether it arrives
+ * from this replica's own insert, a notification from another replica, or a replay from the table.
+ */
+@ApplicationScoped
+public class ChatService implements ChatBackplane.Listener {
+
+    private static final Logger LOG = Logger.getLogger(ChatService.class);
+    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final String ROOM_RULE = "1 to 64 letters, digits, '-', '_' or '.'";
+    private static final UserData.TypedKey<Member> MEMBER = new UserData.TypedKey<>("switchboard.chat.member");
+    private static final int REPLAY_BATCH = 500;
+    private static final Buffer PING = Buffer.buffer("switchboard");
+
+    private final ChatConfig config;
+    private final MessageRepository messages;
+    private final ChatBackplane backplane;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Counter messagesIn;
+    private final Counter messagesOut;
+    private final Counter slowConsumerCloses;
+    private final Timer broadcastLatency;
+    /** Who is connected here, for re-registering presence; read off the chat loop by the heartbeat. */
+    private final Map<String, ChatBackplane.Presence> present = new ConcurrentHashMap<>();
+
+    // Owned by the chat loop.
+    private EventLoop loop;
+    private final Executor onLoop = this::onLoop;
+    private final Map<String, Room> rooms = new HashMap<>();
+    private final Set<Member> members = new HashSet<>();
+    private volatile boolean shuttingDown;
+
+    ChatService(ChatConfig config, MessageRepository messages, ChatBackplane backplane, ObjectMapper json,
+            Vertx vertx, MeterRegistry registry) {
+        this.config = config;
+        this.messages = messages;
+        this.backplane = backplane;
+        this.json = json;
+        this.vertx = vertx;
+        this.registry = registry;
+        registry.gauge("switchboard.chat.connections", connections);
+        this.messagesIn = registry.counter("switchboard.chat.messages.in");
+        this.messagesOut = registry.counter("switchboard.chat.messages.out");
+        this.slowConsumerCloses = registry.counter("switchboard.chat.slow.consumer.closes");
+        this.broadcastLatency = Timer.builder("switchboard.chat.broadcast.latency")
+                .description("From a message received to its frames queued for every connection of the room")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        Context context = vertx.getOrCreateContext();
+        loop = ((ContextInternal) context).nettyEventLoop();
+        backplane.start(this, present.values()).await().atMost(java.time.Duration.ofSeconds(60));
+        context.runOnContext(v -> vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
+        LOG.infof("Chat replica %s ready", backplane.replica());
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /** Admits a new connection (or closes it with 1008 saying why); completes after its welcome frame. */
+    public Uni<Void> join(WebSocketConnection connection, String room, HandshakeRequest handshake) {
+        String problem = null;
+        Map<String, String> query = Map.of();
+        try {
+            query = query(handshake.query());
+        } catch (IllegalArgumentException e) {
+            problem = "malformed query string";
+        }
+        String name = query.get("name");
+        long since = -1;
+        if (problem == null) {
+            problem = roomProblem(room);
+        }
+        if (problem == null) {
+            problem = nameProblem(name);
+        }
+        if (problem == null && query.containsKey("since")) {
+            try {
+                since = Long.parseLong(query.get("since"));
+            } catch (NumberFormatException e) {
+                since = -1;
+            }
+            if (since < 0) {
+                problem = "since must be a message id (a whole number, 0 or more)";
+            }
+        }
+        if (problem == null) {
+            problem = originProblem(handshake);
+        }
+        if (problem != null) {
+            rejected("invalid-handshake");
+            return connection.close(new CloseReason(1008, problem));
+        }
+        if (shuttingDown) {
+            return connection.close(new CloseReason(1001, "server shutting down"));
+        }
+        Member member = new Member(connection, room, name);
+        connection.userData().put(MEMBER, member);
+        connections.incrementAndGet();
+        long from = since;
+        return Uni.createFrom().emitter(done -> onLoop(() -> admit(member, from, () -> done.complete(null))));
+    }
+
+    private void admit(Member member, long since, Runnable done) {
+        if (member.closing) {
+            done.run();
+            return;
+        }
+        Room room = rooms.computeIfAbsent(member.room, Room::new);
+        room.members.add(member);
+        members.add(member);
+        present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.name));
+        broadcastPresence(room, "join", member.name, member);
+        int limit = since >= 0 ? config.recoveryLimit() : config.historySize();
+        backplane.join(member.id, member.room, member.name)
+                .emitOn(onLoop)
+                .invoke(() -> {
+                    member.presenceStored = true;
+                    if (member.left) {
+                        storeLeave(member);
+                    }
+                })
+                .flatMap(x -> Uni.combine().all()
+                        .unis(messages.recent(member.room, Math.max(since, 0), limit), backplane.present(member.room))
+                        .asTuple())
+                .emitOn(onLoop)
+                .subscribe().with(result -> {
+                    welcome(room, member, result.getItem1(), result.getItem2());
+                    done.run();
+                }, failure -> {
+                    LOG.warnf("Could not welcome %s to %s: %s", member.name, member.room, failure.getMessage());
+                    member.closing = true;
+                    member.connection.close(new CloseReason(1011, "chat storage unavailable, try again"))
+                            .subscribe().with(x -> done.run(), e -> done.run());
+                });
+    }
+
+    private void welcome(Room room, Member member, MessageRepository.Recent recent, List<String> presence) {
+        if (member.closing || !room.members.contains(member)) {
+            return;
+        }
+        send(member, encode(new ChatFrames.Welcome(member.room, member.name, presence, recent.messages(),
+                recent.truncated())));
+        member.delivered = recent.lastId();
+        if (room.cursor < 0) {
+            room.cursor = recent.lastId();
+        }
+        settle(room, member);
+        if (recent.lastId() > room.cursor || room.dirty) {
+            room.dirty = false;
+            replay(room);
+        }
+    }
+
+    /** Brings a welcomed connection up to the room's cursor, then lets broadcasts reach it directly. */
+    private void settle(Room room, Member member) {
+        if (member.delivered < room.cursor) {
+            // Its history was read in an older snapshot than what the room already delivered: fill the gap.
+            int gap = (int) Math.min(room.cursor - member.delivered, 10_000);
+            messages.after(member.room, member.delivered, gap).emitOn(onLoop).subscribe().with(missed -> {
+                for (ChatMessage message : missed) {
+                    if (message.id() > member.delivered) {
+                        member.delivered = message.id();
+                        send(member, encode(message));
+                    }
+                }
+                settle(room, member);
+            }, failure -> member.connection.close(new CloseReason(1011, "chat storage unavailable, try again"))
+                    .subscribe().with(x -> {
+                    }, e -> {
+                    }));
+            return;
+        }
+        member.ready = true;
+        List<Outgoing> early = member.early;
+        member.early = null;
+        if (early != null) {
+            for (Outgoing outgoing : early) {
+                deliver(member, outgoing);
+            }
+        }
+    }
+
+    /** The connection closed (for whatever reason): it leaves its room everywhere. */
+    public void leave(WebSocketConnection connection) {
+        Member member = connection.userData().get(MEMBER);
+        if (member == null || !member.departed.compareAndSet(false, true)) {
+            return;
+        }
+        member.closing = true;
+        connections.decrementAndGet();
+        onLoop(() -> {
+            member.left = true;
+            members.remove(member);
+            present.remove(member.id);
+            Room room = rooms.get(member.room);
+            if (room != null && room.members.remove(member)) {
+                broadcastPresence(room, "leave", member.name, member);
+                if (room.members.isEmpty() && room.outbox.isEmpty() && !room.writing) {
+                    rooms.remove(room.name);
+                }
+            }
+            if (member.presenceStored) {
+                storeLeave(member);
+            }
+        });
+    }
+
+    private void storeLeave(Member member) {
+        backplane.leave(member.id).subscribe().with(x -> {
+        }, e -> LOG.warnf("Could not remove presence of %s: %s", member.name, e.getMessage()));
+    }
+
+    public void pong(WebSocketConnection connection) {
+        Member member = connection.userData().get(MEMBER);
+        if (member != null) {
+            member.lastSeen = System.nanoTime();
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound messages
+
+    /** One text frame from a client: checked here, on the connection's own event loop, then queued for its room. */
+    public void receive(WebSocketConnection connection, String frame) {
+        Member member = connection.userData().get(MEMBER);
+        if (member == null || member.closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        member.lastSeen = now;
+        if (utf8Longer(frame, config.maxFrameBytes())) {
+            rejected("frame-too-large");
+            member.closing = true;
+            connection.close(new CloseReason(1009, "frame too large: the limit is " + config.maxFrameBytes() + " bytes"))
+                    .subscribe().with(x -> {
+                    }, e -> {
+                    });
+            return;
+        }
+        String text = frame;
+        String trimmed = frame.stripLeading();
+        if (trimmed.startsWith("{")) {
+            JsonNode node = null;
+            try {
+                node = json.readTree(frame);
+            } catch (JsonProcessingException e) {
+                // Not JSON: the frame is the text.
+            }
+            if (node != null && node.isObject() && node.has("type")) {
+                JsonNode textNode = node.get("text");
+                if (!"message".equals(node.get("type").asText()) || textNode == null || !textNode.isTextual()) {
+                    error(member, "invalid-type", "send {\"type\":\"message\",\"text\":\"...\"} or plain text");
+                    return;
+                }
+                text = textNode.asText();
+            }
+        }
+        if (text.isBlank()) {
+            error(member, "empty", "the message text is empty");
+            return;
+        }
+        int length = text.codePointCount(0, text.length());
+        if (length > config.maxTextLength()) {
+            error(member, "too-long", "the message text has " + length + " characters; the limit is "
+                    + config.maxTextLength());
+            return;
+        }
+        if (shuttingDown) {
+            error(member, "unavailable", "the server is shutting down; reconnect");
+            return;
+        }
+        if (!member.tryAcquire(now, config.ratePerSecond(), config.rateBurst())) {
+            error(member, "rate-limited", "more than " + config.rateBurst() + " messages at once or "
+                    + config.ratePerSecond() + " per second; this one was not sent");
+            return;
+        }
+        String accepted = text;
+        onLoop(() -> enqueue(member, accepted, now));
+    }
+
+    private void enqueue(Member member, String text, long receivedAt) {
+        Room room = rooms.get(member.room);
+        if (room == null || !room.members.contains(member)) {
+            return;
+        }
+        room.outbox.add(new Pending(member, text, receivedAt));
+        if (!room.writing) {
+            write(room);
+        }
+    }
+
+    /** Stores what is waiting in the room's outbox in one insert; what arrives meanwhile waits for the next. */
+    private void write(Room room) {
+        int size = Math.min(room.outbox.size(), config.maxBatch());
+        Pending[] batch = new Pending[size];
+        String[] senders = new String[size];
+        String[] texts = new String[size];
+        for (int i = 0; i < size; i++) {
+            Pending pending = room.outbox.poll();
+            batch[i] = pending;
+            senders[i] = pending.member.name;
+            texts[i] = pending.text;
+        }
+        room.writing = true;
+        messages.append(room.name, senders, texts, config.channel()).emitOn(onLoop).subscribe().with(stored -> {
+            room.writing = false;
+            messagesIn.increment(size);
+            for (int i = 0; i < size; i++) {
+                ChatMessage message = stored.get(i);
+                send(batch[i].member, encode(new ChatFrames.Ack(message.id(), message.room(), message.at())));
+            }
+            publish(room, stored, batch);
+            afterWrite(room);
+        }, failure -> {
+            room.writing = false;
+            LOG.warnf("Could not store %d message(s) in %s: %s", size, room.name, failure.getMessage());
+            for (Pending pending : batch) {
+                error(pending.member, "unavailable", "the message could not be stored; try again");
+            }
+            afterWrite(room);
+        });
+    }
+
+    private void afterWrite(Room room) {
+        if (!room.outbox.isEmpty()) {
+            write(room);
+        } else if (room.members.isEmpty() && rooms.get(room.name) == room) {
+            rooms.remove(room.name);
+        }
+    }
+
+    /** Our own insert: delivered straight away when it follows what the room delivered last, else replayed in order. */
+    private void publish(Room room, List<ChatMessage> stored, Pending[] batch) {
+        long now = System.nanoTime();
+        if (room.cursor >= 0 && stored.get(0).id() == room.cursor + 1) {
+            for (int i = 0; i < stored.size(); i++) {
+                ChatMessage message = stored.get(i);
+                broadcast(room, new Outgoing(message, encode(message), batch[i].member));
+                room.cursor = message.id();
+                broadcastLatency.record(now - batch[i].receivedAt, TimeUnit.NANOSECONDS);
+            }
+        } else {
+            for (int i = 0; i < stored.size(); i++) {
+                room.origins.put(stored.get(i).id(), batch[i].member);
+            }
+            replay(room);
+        }
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    private void broadcast(Room room, Outgoing outgoing) {
+        int sent = 0;
+        for (Member member : room.members) {
+            if (deliver(member, outgoing)) {
+                sent++;
+            }
+        }
+        messagesOut.increment(sent);
+    }
+
+    /** Sends the message to the member unless it already has it or wrote it; true when a frame was sent. */
+    private boolean deliver(Member member, Outgoing outgoing) {
+        if (!member.ready) {
+            if (member.early == null) {
+                member.early = new ArrayList<>();
+            }
+            member.early.add(outgoing);
+            return false;
+        }
+        if (outgoing.message.id() <= member.delivered) {
+            return false;
+        }
+        member.delivered = outgoing.message.id();
+        if (member == outgoing.origin) {
+            return false; // the sender got an ack instead
+        }
+        return send(member, outgoing.frame);
+    }
+
+    /** Reads the room's messages after its cursor from the table and delivers them in order. */
+    private void replay(Room room) {
+        if (room.members.isEmpty() || rooms.get(room.name) != room) {
+            return;
+        }
+        if (room.cursor < 0) {
+            room.dirty = true; // the first welcome sets the cursor, then replays
+            return;
+        }
+        if (room.replaying) {
+            room.again = true;
+            return;
+        }
+        room.replaying = true;
+        messages.after(room.name, room.cursor, REPLAY_BATCH).emitOn(onLoop).subscribe().with(found -> {
+            room.replaying = false;
+            for (ChatMessage message : found) {
+                Member origin = room.origins.remove(message.id());
+                if (message.id() == room.cursor + 1) {
+                    broadcast(room, new Outgoing(message, encode(message), origin));
+                    room.cursor = message.id();
+                }
+            }
+            if (found.size() == REPLAY_BATCH || room.again) {
+                room.again = false;
+                replay(room);
+            }
+        }, failure -> {
+            room.replaying = false;
+            LOG.warnf("Could not replay messages of %s: %s", room.name, failure.getMessage());
+            vertx.setTimer(500, id -> onLoop(() -> replay(room)));
+        });
+    }
+
+    private void broadcastPresence(Room room, String type, String name, Member except) {
+        String frame = null;
+        for (Member member : room.members) {
+            if (member != except && member.ready) {
+                if (frame == null) {
+                    frame = encode(new ChatFrames.Presence(type, room.name, name));
+                }
+                send(member, frame);
+            }
+        }
+    }
+
+    @Override
+    public void messagesStored(String room, long lastId) {
+        onLoop(() -> {
+            Room found = rooms.get(room);
+            if (found == null) {
+                return;
+            }
+            if (found.cursor < 0) {
+                found.dirty = true;
+            } else if (lastId > found.cursor) {
+                replay(found);
+            }
+        });
+    }
+
+    @Override
+    public void presenceChanged(boolean joined, String room, String name) {
+        onLoop(() -> {
+            Room found = rooms.get(room);
+            if (found != null) {
+                broadcastPresence(found, joined ? "join" : "leave", name, null);
+            }
+        });
+    }
+
+    @Override
+    public void listening() {
+        // Notifications may have been lost while the listener was away: read what is new from the table.
+        onLoop(() -> List.copyOf(rooms.values()).forEach(this::replay));
+    }
+
+    /**
+     * Writes a frame, counting frames the socket has not taken yet; past the bound the connection is a
+     * slow consumer and is closed with 1013, so nobody buffers without limit. Safe from any thread.
+     */
+    private boolean send(Member member, String frame) {
+        if (member.closing) {
+            return false;
+        }
+        if (member.outstanding.incrementAndGet() > config.maxOutboundFrames()) {
+            member.outstanding.decrementAndGet();
+            slowConsumer(member);
+            return false;
+        }
+        member.connection.sendText(frame).subscribe().with(member.written, member.failed);
+        return true;
+    }
+
+    private void slowConsumer(Member member) {
+        if (member.closing) {
+            return;
+        }
+        member.closing = true;
+        slowConsumerCloses.increment();
+        LOG.debugf("Closing slow consumer %s in %s", member.name, member.room);
+        member.connection.close(new CloseReason(1013, "slow consumer: more than " + config.maxOutboundFrames()
+                + " frames waiting to be sent")).subscribe().with(x -> {
+                }, e -> {
+                });
+    }
+
+    private void error(Member member, String code, String detail) {
+        rejected(code);
+        send(member, encode(new ChatFrames.Error(code, detail)));
+    }
+
+    private void rejected(String reason) {
+        registry.counter("switchboard.chat.rejected", "reason", reason).increment();
+    }
+
+    /** Pings everyone; closes connections that have not answered (or sent anything) for two intervals. */
+    private void heartbeat() {
+        long now = System.nanoTime();
+        long dead = 2 * config.heartbeatInterval().toNanos();
+        for (Member member : members) {
+            if (member.closing) {
+                continue;
+            }
+            if (now - member.lastSeen > dead) {
+                member.closing = true;
+                rejected("heartbeat-timeout");
+                member.connection.close(new CloseReason(1001, "no answer to pings"))
+                        .subscribe().with(x -> {
+                        }, e -> {
+                        });
+            } else if (member.outstanding.incrementAndGet() > config.maxOutboundFrames()) {
+                member.outstanding.decrementAndGet();
+                slowConsumer(member);
+            } else {
+                member.connection.sendPing(PING).subscribe().with(member.written, member.failed);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    /** Stops taking messages, lets those in flight be stored and written, then closes everyone with 1001. */
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        shuttingDown = true;
+        if (loop == null) {
+            return;
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        long deadline = System.nanoTime() + config.shutdownFlushTimeout().toNanos();
+        onLoop(() -> closeWhenFlushed(deadline, closed));
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                closed.get(config.shutdownFlushTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warnf("Chat connections not all closed on shutdown: %s", e.toString());
+            }
+        }
+    }
+
+    private void closeWhenFlushed(long deadline, CompletableFuture<Void> closed) {
+        boolean busy = rooms.values().stream().anyMatch(r -> r.writing || !r.outbox.isEmpty() || r.replaying)
+                || members.stream().anyMatch(m -> !m.closing && m.outstanding.get() > 0);
+        if (busy && System.nanoTime() < deadline) {
+            vertx.setTimer(20, id -> onLoop(() -> closeWhenFlushed(deadline, closed)));
+            return;
+        }
+        List<Uni<Void>> closing = new ArrayList<>();
+        for (Member member : List.copyOf(members)) {
+            member.closing = true;
+            closing.add(member.connection.close(new CloseReason(1001, "server shutting down"))
+                    .onFailure().recoverWithNull());
+        }
+        if (closing.isEmpty()) {
+            closed.complete(null);
+        } else {
+            Uni.join().all(closing).andCollectFailures().subscribe().with(x -> closed.complete(null),
+                    e -> closed.complete(null));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        try {
+            backplane.stop().await().atMost(java.time.Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not unregister this chat replica: %s", e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    private String encode(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot encode a chat frame", e);
+        }
+    }
+
+    static String roomProblem(String room) {
+        return room != null && ROOM.matcher(room).matches() ? null : "invalid room: use " + ROOM_RULE;
+    }
+
+    static String nameProblem(String name) {
+        if (name == null || name.isEmpty()) {
+            return "name is required: ?name=<1 to 32 characters>";
+        }
+        int length = name.codePointCount(0, name.length());
+        if (length > 32) {
+            return "invalid name: at most 32 characters";
+        }
+        if (name.isBlank()) {
+            return "invalid name: it is blank";
+        }
+        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
+            return "invalid name: control characters are not allowed";
+        }
+        return null;
+    }
+
+    /** Browsers send Origin: allow the server's own origin and the configured ones; clients without it are allowed. */
+    private String originProblem(HandshakeRequest handshake) {
+        String origin = handshake.header("Origin");
+        if (origin == null || origin.isBlank()) {
+            return null;
+        }
+        String normalized = origin.strip().toLowerCase(Locale.ROOT);
+        if (normalized.endsWith("/")) {
+            normalized = normalized.substring(0, normalized.length() - 1);
+        }
+        for (String allowed : config.allowedOrigins().orElse(List.of())) {
+            String a = allowed.strip().toLowerCase(Locale.ROOT);
+            if (a.equals("*") || a.equals(normalized) || (a + "/").equals(normalized)) {
+                return null;
+            }
+        }
+        String host = handshake.header("Host");
+        try {
+            String authority = URI.create(normalized).getRawAuthority();
+            if (host != null && authority != null && authority.equalsIgnoreCase(host.strip())) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through: not allowed
+        }
+        return "origin not allowed: " + origin;
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> values = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return values;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            values.putIfAbsent(key, value);
+        }
+        return values;
+    }
+
+    /** True when the UTF-8 form of {@code s} is longer than {@code limit} bytes; counts only when it could be. */
+    static boolean utf8Longer(String s, int limit) {
+        int chars = s.length();
+        if (chars <= limit / 3) {
+            return false;
+        }
+        if (chars > limit) {
+            return true;
+        }
+        long bytes = 0;
+        for (int i = 0; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes > limit;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private record Pending(Member member, String text, long receivedAt) {
+    }
+
+    /** A message with its frame, serialised once for the whole room. */
+    private record Outgoing(ChatMessage message, String frame, Member origin) {
+    }
+
+    private static final class Room {
+        final String name;
+        final Set<Member> members = new LinkedHashSet<>();
+        final ArrayDeque<Pending> outbox = new ArrayDeque<>();
+        /** Local senders of messages that will arrive through a replay, so they get no echo. */
+        final Map<Long, Member> origins = new HashMap<>();
+        long cursor = -1;
+        boolean writing;
+        boolean replaying;
+        boolean again;
+        boolean dirty;
+
+        Room(String name) {
+            this.name = name;
+        }
+    }
+
+    private static final class Member {
+        final WebSocketConnection connection;
+        final String id;
+        final String room;
+        final String name;
+        final AtomicInteger outstanding = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean departed = new java.util.concurrent.atomic.AtomicBoolean();
+        final Consumer<Void> written = x -> outstanding.decrementAndGet();
+        final Consumer<Throwable> failed = e -> outstanding.decrementAndGet();
+        volatile boolean closing;
+        volatile long lastSeen = System.nanoTime();
+        // chat loop only
+        boolean ready;
+        boolean presenceStored;
+        boolean left;
+        long delivered;
+        List<Outgoing> early;
+        // the connection's own event loop only
+        double tokens = -1;
+        long refilledAt;
+
+        Member(WebSocketConnection connection, String room, String name) {
+            this.connection = connection;
+            this.id = connection.id();
+            this.room = room;
+            this.name = name;
+        }
+
+        boolean tryAcquire(long now, double perSecond, int burst) {
+            if (tokens < 0) {
+                tokens = burst;
+            } else {
+                tokens = Math.min(burst, tokens + (now - refilledAt) * perSecond / 1e9);
+            }
+            refilledAt = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+}

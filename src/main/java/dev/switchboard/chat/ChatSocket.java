@@ -1,0 +1,53 @@
+package dev.switchboard.chat;
+
+import io.quarkus.websockets.next.HandshakeRequest;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.PathParam;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The chat protocol endpoint, {@code ws://host/chat/{room}?name=...[&since=...]}. Protocol only: every
+ * decision is the {@link ChatService}'s. Every method returns a {@code Uni} so it runs on the
+ * connection's event loop, never on a worker thread.
+ */
+@WebSocket(path = "/chat/{room}")
+public class ChatSocket {
+
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
+
+    private final ChatService chat;
+
+    ChatSocket(ChatService chat) {
+        this.chat = chat;
+    }
+
+    @OnOpen
+    public Uni<Void> open(WebSocketConnection connection, HandshakeRequest handshake, @PathParam String room) {
+        return chat.join(connection, room, handshake);
+    }
+
+    /** JSON {@code {"type":"message","text":"..."}} or plain text; one String handler takes both. */
+    @OnTextMessage
+    public Uni<Void> text(WebSocketConnection connection, String frame) {
+        chat.receive(connection, frame);
+        return DONE;
+    }
+
+    @OnPongMessage
+    public Uni<Void> pong(WebSocketConnection connection, Buffer data) {
+        chat.pong(connection);
+        return DONE;
+    }
+
+    @OnClose
+    public Uni<Void> close(WebSocketConnection connection) {
+        chat.leave(connection);
+        return DONE;
+    }
+}

@@ -180,7 +180,8 @@ def rss_mb(pid):
 class Postgres:
     """A throwaway cluster from the machine's own PostgreSQL binaries, trusting loopback."""
 
-    def __init__(self, procs):
+    def __init__(self, procs, options=()):
+        self.options = list(options)
         bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
                       key=lambda p: int(p.split("/")[4]))
         if not bins:
@@ -203,7 +204,8 @@ class Postgres:
         self.proc = self.procs.start("postgres", self.as_user + [
             f"{self.bin}/postgres", "-D", data, "-p", str(self.port), "-k", self.dir,
             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400",
-            "-c", "shared_buffers=256MB", "-c", "log_min_messages=warning"])
+            "-c", "shared_buffers=256MB", "-c", "log_min_messages=warning"]
+            + [a for opt in self.options for a in ("-c", opt)])
         wait_until(lambda: subprocess.run([f"{self.bin}/pg_isready", "-h", "127.0.0.1", "-p", str(self.port)],
                                           capture_output=True).returncode == 0, 60, self.proc, "PostgreSQL")
         with open(os.path.join(data, "postmaster.pid")) as f:
@@ -295,9 +297,12 @@ def wrk(url_base, path_template, connections, duration_s, id_max=1):
 def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id_max=1):
     before = cpu_ticks(pids, trees)
     r = wrk(url_base, path_template, c, duration_s, id_max)
-    cpu = cpu_seconds(before, cpu_ticks(pids, trees))
+    after = cpu_ticks(pids, trees)
+    cpu = cpu_seconds(before, after)
     r["concurrency"] = c
     r["serverCpuSeconds"] = cpu
+    own = cpu_seconds({p: before[p] for p in pids if p in before}, {p: after[p] for p in pids if p in after})
+    r["serverCpuSecondsProcess"], r["serverCpuSecondsDatabase"] = own, cpu - own
     r["serverCpuMsPerRequest"] = cpu * 1000 / max(1, r["requests"])
     log(f"  {server.label:28s} c={c:<4d} {r['rps']:9.0f} req/s  p50 {r['latencyMs']['p50']:7.2f} ms  "
         f"p99 {r['latencyMs']['p99']:7.2f} ms  cpu {r['serverCpuMsPerRequest']:.3f} ms/req  errors {r['errors']}")
@@ -474,7 +479,8 @@ def chat(args, cfg, procs, pg, results):
             entry[load] = r
             log(f"  {server.label:20s} {load:10s} {r['deliveriesPerSecond']:9.0f} deliveries/s "
                 f"(ratio {r['deliveryRatio'] or 0:.3f})  p50 {r['latencyMs']['p50'] or 0:8.2f} ms  "
-                f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms  cpu {r['serverCpuMsPer1000Deliveries'] or 0:7.2f} ms/1000  "
+                f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms  cpu {r['serverCpuMsPer1000Deliveries'] or 0:7.2f} ms/1000 "
+                f"(process {r['serverCpuSecondsProcess']:.2f} s + database {r['serverCpuSecondsDatabase']:.2f} s)  "
                 f"errors {r['errors']}")
         procs.stop(server.proc)
         # idle connections on a fresh server, so the memory figure is not the broadcast's leftovers
@@ -595,13 +601,15 @@ def main():
     parser.add_argument("--only", default="startup,database,fanout,chat",
                         help="comma-separated workloads (startup, database, fanout, chat)")
     parser.add_argument("--out", default=os.path.join(PROJECT_DIR, "target", "bench"))
+    parser.add_argument("--postgres-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra PostgreSQL setting for experiments, e.g. synchronous_commit=off (repeatable)")
     parser.add_argument("--node-modules", required=True)
     args = parser.parse_args()
     cfg = LONG if args.long else QUICK
     shutil.rmtree(os.path.join(args.out, "logs"), ignore_errors=True)
     os.makedirs(os.path.join(args.out, "logs"))
     procs = Processes(os.path.join(args.out, "logs"))
-    pg = Postgres(procs)
+    pg = Postgres(procs, args.postgres_option)
 
     def cleanup(*_):
         pg.stop()  # fast shutdown first: it disconnects the servers' pools instead of waiting for them
@@ -613,7 +621,9 @@ def main():
 
     started = time.monotonic()
     results = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-               "mode": "long" if args.long else "quick", "machine": machine(args), "parameters": cfg}
+               "mode": "long" if args.long else "quick", "machine": machine(args), "parameters": cfg,
+               "postgresOptions": args.postgres_option,
+               "switchboardJavaOptions": os.environ.get("SWITCHBOARD_BENCH_JAVA_OPTS", "")}
     log(f"mode {results['mode']} on {results['machine']['cores']} cores, {results['machine']['memoryGb']} GB")
     pg.start()
     results["machine"]["postgres"] = pg.version
@@ -641,6 +651,7 @@ def main():
                 results[name] = {"failed": str(e)}
             log(f"workload {name} took {time.monotonic() - t0:.0f} s")
     targets(results)
+    results["machine"]["loadAverageAtEnd"] = [round(x, 2) for x in os.getloadavg()]
     results["elapsedSeconds"] = round(time.monotonic() - started)
     md, charts = report.write_all(results, args.out)
     with open(os.path.join(args.out, "results.json"), "w") as f:

@@ -67,11 +67,22 @@ def _fmt(v, digits=1):
     return f"{v:.{digits}f}"
 
 
+def _db_share(r):
+    total, db = r.get("serverCpuSeconds"), r.get("serverCpuSecondsDatabase")
+    if not total or db is None or db <= 0:
+        return "-"
+    return f"{_fmt(r['serverCpuMsPer1000Deliveries'] * db / total, 1)} ({100 * db / total:.0f}%)"
+
+
 def summary(results):
     m = results["machine"]
     lines = [f"Run of {results['date']} ({results['mode']} mode), {m['cores']} cores ({m['cpuModel']}), "
              f"{m['memoryGb']} GB, {m['os']}; {m['java']}; Node {m['node']}; {m['python']}; "
-             f"PostgreSQL {m.get('postgres')}. Load average at start: {m['loadAverageAtStart']}.", ""]
+             f"PostgreSQL {m.get('postgres')}. Load average at start {m['loadAverageAtStart']}, "
+             f"at end {m.get('loadAverageAtEnd')}."
+             + (f" PostgreSQL options: {results['postgresOptions']}." if results.get("postgresOptions") else "")
+             + (f" Switchboard JVM options: `{results['switchboardJavaOptions']}`." if results.get("switchboardJavaOptions") else ""),
+             ""]
     if results.get("targets"):
         lines += ["| Target | Measured | Goal | Met |", "|---|---|---|---|"]
         for t in results["targets"]:
@@ -88,8 +99,8 @@ def summary(results):
                   f"{s['senders-per-room']} senders per room at {s['rate']} msg/s. "
                   "CPU is the server's (Switchboard: plus all its PostgreSQL processes) per 1000 deliveries. "
                   "x = Switchboard / peer.", "",
-                  "| Server | Load | Deliveries/s | Delivered | p50 ms | p99 ms | CPU ms/1000 | x CPU | x p99 |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| Server | Load | Deliveries/s | Delivered | p50 ms | p99 ms | CPU ms/1000 | of which database | x CPU | x p99 |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for key, e in chat["servers"].items():
             for load in ("fixed", "saturation"):
                 r = e[load]
@@ -101,7 +112,7 @@ def summary(results):
                 lines.append(f"| {e['label']} | {load} | {_fmt(r['deliveriesPerSecond'])} | "
                              f"{_fmt(100 * (r['deliveryRatio'] or 0))}% | {_fmt(r['latencyMs']['p50'], 2)} | "
                              f"{_fmt(r['latencyMs']['p99'], 2)} | {_fmt(r['serverCpuMsPer1000Deliveries'], 1)} | "
-                             f"{xs[0]} | {xs[1]} |")
+                             f"{_db_share(r)} | {xs[0]} | {xs[1]} |")
         lines += ["", "| Server | Idle connections open | RSS before | RSS after | RSS per 1000 connections | x |",
                   "|---|---|---|---|---|---|"]
         for key, e in chat["servers"].items():

@@ -48,9 +48,10 @@ function descendants(root) {
   for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) || []));
   return out;
 }
-function cpuTicks() {
+function cpuTicks(which) {
   const perProcess = {};
-  const pids = [...cpuPids, ...cpuTrees.flatMap(descendants)];
+  const pids = which === 'trees' ? cpuTrees.flatMap(descendants) : which === 'pids' ? cpuPids
+    : [...cpuPids, ...cpuTrees.flatMap(descendants)];
   for (const pid of new Set(pids)) { const st = statOf(pid); if (st) perProcess[pid] = st.ticks; }
   return perProcess;
 }
@@ -157,6 +158,7 @@ async function broadcast() {
   }, (k * intervalMs) / senders.length));
   await sleep(warmupS * 1000);
   const cpu0 = cpuTicks(), client0 = process.cpuUsage();
+  const pidSet = new Set(cpuPids.map(String));
   measureStart = performance.now(); measuring = true;
   await sleep(durationS * 1000);
   measureEnd = performance.now(); measuring = false;
@@ -166,6 +168,9 @@ async function broadcast() {
   const windowS = (measureEnd - measureStart) / 1000;
   const sorted = latencies.subarray(0, latencyCount).sort();
   const serverCpu = cpuSecondsBetween(cpu0, cpu1);
+  // the server process itself, and what the database processes (if any) add
+  const only = (o, keep) => Object.fromEntries(Object.entries(o).filter(([pid]) => keep(pid)));
+  const processCpu = cpuSecondsBetween(only(cpu0, (p) => pidSet.has(p)), only(cpu1, (p) => pidSet.has(p)));
   const result = {
     kind, mode, clients, rooms, sendersPerRoom, ratePerSender: rate, connected: clients - failed, connectFailed: failed,
     connectSeconds, windowSeconds: windowS,
@@ -176,6 +181,7 @@ async function broadcast() {
     deliveriesPerSecond: deliveredInWindow / windowS,
     latencyMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1] : null, samples: sorted.length },
     serverCpuSeconds: serverCpu, serverProcesses: Object.keys(cpu1).length,
+    serverCpuSecondsProcess: processCpu, serverCpuSecondsDatabase: serverCpu - processCpu,
     serverCpuMsPer1000Deliveries: deliveredInWindow ? (serverCpu * 1000 * 1000) / deliveredInWindow : null,
     serverCpuCoresBusy: serverCpu / windowS,
     clientCpuSeconds: (client1.user + client1.system) / 1e6,

@@ -259,6 +259,11 @@ def node_env(args):
     return env
 
 
+def selected(args, servers):
+    keys = [k for k in args.servers.split(",") if k]
+    return [s for s in servers if not keys or s.key in keys]
+
+
 def start_server(procs, server, timeout_s=90):
     server.proc = procs.start(server.key, server.cmd, env=server.env)
     wait_until(lambda: http_ok(server.ready_url), timeout_s, server.proc, server.label)
@@ -369,7 +374,7 @@ def database(args, cfg, procs, pg, results):
                ["node", os.path.join(PEERS, "users_fastify.js"), str(node_port), pg.url("switchboard"), str(DB_POOL)],
                f"http://127.0.0.1:{node_port}/api/users/1", env=node_env(args)),
     ]
-    for server in servers:
+    for server in selected(args, servers):
         proc = start_server(procs, server)
         base = server.ready_url.rsplit("/api/", 1)[0]
         pids, trees = [proc.pid], [pg.postmaster]
@@ -421,7 +426,7 @@ def fanout(args, cfg, procs, pg, results):
     out = {"upstreamDelayMs": delay_ms, "upstreams": 3, "servers": {},
            "ideal": {str(c): {"concurrency": c, "p50Ms": delay_ms, "rps": c * 1000 / delay_ms}
                      for c in cfg["fanout_concurrency"]}}
-    for server in servers:
+    for server in selected(args, servers):
         proc = start_server(procs, server)
         base = server.ready_url.rsplit("/api/", 1)[0]
         wrk(base, "/api/aggregate", max(cfg["fanout_concurrency"]), cfg["http_warmup_s"])
@@ -465,7 +470,7 @@ def chat(args, cfg, procs, pg, results):
         ]
 
     out = {"fixed": dict(cfg["chat_fixed"]), "saturation": dict(cfg["chat_saturation"]), "servers": {}}
-    for server, kind, port in servers():
+    for server, kind, port in [s for s in servers() if s[0] in selected(args, [s[0]])]:
         if server.ready_url is None:  # the Python peer answers only WebSocket handshakes
             server.proc = procs.start(server.key, server.cmd)
             wait_until(lambda: port_open(port), 30, server.proc, server.label)
@@ -481,7 +486,7 @@ def chat(args, cfg, procs, pg, results):
                 f"(ratio {r['deliveryRatio'] or 0:.3f})  p50 {r['latencyMs']['p50'] or 0:8.2f} ms  "
                 f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms  cpu {r['serverCpuMsPer1000Deliveries'] or 0:7.2f} ms/1000 "
                 f"(process {r['serverCpuSecondsProcess']:.2f} s + database {r['serverCpuSecondsDatabase']:.2f} s)  "
-                f"errors {r['errors']}")
+                f"duplicates/reordered {r['duplicatesOrReordered']}  echoes {r['echoes']}  errors {r['errors']}")
         procs.stop(server.proc)
         # idle connections on a fresh server, so the memory figure is not the broadcast's leftovers
         if server.ready_url is None:
@@ -515,8 +520,10 @@ def targets(results):
                   "detail": detail})
 
     chat = results.get("chat", {})
+    sb = node = None
     if "servers" in chat and "switchboard" in chat["servers"]:
-        sb, node = chat["servers"]["switchboard"], chat["servers"]["node-ws"]
+        sb, node = chat["servers"]["switchboard"], chat["servers"].get("node-ws")
+    if "servers" in chat and "switchboard" in chat["servers"] and node:
         a, b = sb["fixed"]["serverCpuMsPer1000Deliveries"], node["fixed"]["serverCpuMsPer1000Deliveries"]
         if a and b:
             add("chat CPU per delivery vs Node ws (fixed load)", a / b, "<= 0.667", a / b <= 2 / 3,
@@ -524,14 +531,16 @@ def targets(results):
         a, b = sb["fixed"]["latencyMs"]["p99"], node["fixed"]["latencyMs"]["p99"]
         if a and b:
             add("chat p99 latency vs Node ws (fixed load)", a / b, "<= 1.0", a <= b, f"{a:.2f} vs {b:.2f} ms")
-        idle = sb["idle"]
+    if "servers" in chat and "switchboard" in chat["servers"]:
+        idle = chat["servers"]["switchboard"]["idle"]
         add("chat 10,000 idle connections within 300 MB RSS", idle["rssAfterMb"], "<= 300 MB",
             idle["rssAfterMb"] <= 300 and idle["stillOpenAfterHold"] >= 10000 and idle["clients"] >= 10000,
             f"{idle['stillOpenAfterHold']} of {idle['clients']} connections open, RSS {idle['rssAfterMb']:.0f} MB")
     fan = results.get("fanout", {})
     if "servers" in fan:
         s = fan["servers"]
-        sb, py, node = (run_at(s[k]["runs"], 64) for k in ("switchboard", "aiohttp-gather", "undici-promise-all"))
+        sb, py, node = (run_at(s[k]["runs"], 64) if k in s else None
+                        for k in ("switchboard", "aiohttp-gather", "undici-promise-all"))
         ideal = fan["ideal"].get("64", {}).get("rps")
         if sb and py:
             add("fan-out req/s vs aiohttp + gather at 64 clients", sb["rps"] / py["rps"], ">= 4", sb["rps"] / py["rps"] >= 4,
@@ -541,13 +550,13 @@ def targets(results):
             add("fan-out req/s vs Node undici + Promise.all at 64 clients", sb["rps"] / node["rps"], ">= 2",
                 sb["rps"] / node["rps"] >= 2, f"{sb['rps']:.0f} vs {node['rps']:.0f} req/s; no server can exceed "
                 f"{ideal / node['rps']:.2f}x here (64 clients / 20 ms = {ideal:.0f} req/s)")
-        low = run_at(s["switchboard"]["runs"], 1)
+        low = run_at(s["switchboard"]["runs"], 1) if "switchboard" in s else None
         if low:
             d = fan["upstreamDelayMs"]
             add("fan-out p50 at low load vs slowest upstream", low["latencyMs"]["p50"] / d, "<= 1.10",
                 low["latencyMs"]["p50"] <= 1.1 * d, f"p50 {low['latencyMs']['p50']:.2f} ms vs {d} ms delay, 1 client")
     db = results.get("database")
-    if db:
+    if db and "switchboard" in db.get("servers", {}):
         sb = run_at(db["servers"]["switchboard"]["runs"], DB_POOL)
         pgb = db["pgbench"].get(str(DB_POOL))
         if sb and pgb:
@@ -603,6 +612,8 @@ def main():
     parser.add_argument("--out", default=os.path.join(PROJECT_DIR, "target", "bench"))
     parser.add_argument("--postgres-option", action="append", default=[], metavar="NAME=VALUE",
                         help="extra PostgreSQL setting for experiments, e.g. synchronous_commit=off (repeatable)")
+    parser.add_argument("--servers", default="",
+                        help="comma-separated server keys to run (default all), e.g. switchboard,node-ws")
     parser.add_argument("--node-modules", required=True)
     args = parser.parse_args()
     cfg = LONG if args.long else QUICK

@@ -99,7 +99,7 @@ def summary(results):
                   f"{s['senders-per-room']} senders per room at {s['rate']} msg/s. "
                   "CPU is the server's (Switchboard: plus all its PostgreSQL processes) per 1000 deliveries. "
                   "x = Switchboard / peer.", "",
-                  "| Server | Load | Deliveries/s | Delivered | p50 ms | p99 ms | CPU ms/1000 | of which database | x CPU | x p99 |",
+                  "| Server | Load | Deliveries/s | Delivered (dup./reordered) | p50 ms | p99 ms | CPU ms/1000 | of which database | x CPU | x p99 |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for key, e in chat["servers"].items():
             for load in ("fixed", "saturation"):
@@ -110,7 +110,7 @@ def summary(results):
                         (sb[load]["serverCpuMsPer1000Deliveries"], r["serverCpuMsPer1000Deliveries"]),
                         (sb[load]["latencyMs"]["p99"], r["latencyMs"]["p99"])))
                 lines.append(f"| {e['label']} | {load} | {_fmt(r['deliveriesPerSecond'])} | "
-                             f"{_fmt(100 * (r['deliveryRatio'] or 0))}% | {_fmt(r['latencyMs']['p50'], 2)} | "
+                             f"{_fmt(100 * (r['deliveryRatio'] or 0))}% ({r.get('duplicatesOrReordered', 'n/a')}) | {_fmt(r['latencyMs']['p50'], 2)} | "
                              f"{_fmt(r['latencyMs']['p99'], 2)} | {_fmt(r['serverCpuMsPer1000Deliveries'], 1)} | "
                              f"{_db_share(r)} | {xs[0]} | {xs[1]} |")
         lines += ["", "| Server | Idle connections open | RSS before | RSS after | RSS per 1000 connections | x |",

@@ -73,16 +73,23 @@ const roomOf = (i) => `room-${i % rooms}`;
 const roomSize = new Map();
 for (let i = 0; i < clients; i++) roomSize.set(roomOf(i), (roomSize.get(roomOf(i)) || 0) + 1);
 
-let measuring = false, measureStart = 0, measureEnd = Infinity;
+let measuring = false, measureStart = Infinity, measureEnd = Infinity;  // nothing counts before the window
 let latencies = new Float64Array(1 << 20), latencyCount = 0;
 let deliveredInWindow = 0, deliveredOfWindowMessages = 0, otherFrames = 0, acks = 0, closedByServer = 0;
 const errorsByCode = {};
 
-function onText(text) {
+// every message is "<send time>|<sender>|<sequence>"; receivers check each sender's sequence rises
+let duplicatesOrReordered = 0, echoes = 0;
+function onText(text, conn) {
   const bar = text.indexOf('|');
   if (bar < 0) return;
   const now = performance.now();
   const sentAt = Number(text.slice(0, bar));
+  const [sender, seq] = text.slice(bar + 1).split('|').map(Number);
+  if (conn.senderIdx === sender) { echoes++; return; }  // a sender's own message is not a delivery
+  const last = conn.lastSeq.get(sender);
+  if (last !== undefined && seq <= last) { duplicatesOrReordered++; return; }  // not counted as delivered
+  conn.lastSeq.set(sender, seq);
   if (measuring && now >= measureStart && now <= measureEnd) deliveredInWindow++;
   if (sentAt >= measureStart && sentAt <= measureEnd) {
     deliveredOfWindowMessages++;
@@ -92,10 +99,10 @@ function onText(text) {
     latencies[latencyCount++] = now - sentAt;
   }
 }
-function onFrame(data) {
+function onFrame(data, conn) {
   let frame;
   try { frame = JSON.parse(data); } catch (e) { otherFrames++; return; }
-  if (frame.type === 'message' && typeof frame.text === 'string') onText(frame.text);
+  if (frame.type === 'message' && typeof frame.text === 'string') onText(frame.text, conn);
   else if (frame.type === 'ack') acks++;
   else if (frame.type === 'error') { const c = frame.code || 'error'; errorsByCode[c] = (errorsByCode[c] || 0) + 1; }
   else otherFrames++;
@@ -108,17 +115,18 @@ function connectOne(i) {
       const { io } = require('socket.io-client');
       const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], query: { room },
         forceNew: true, reconnection: false, timeout: 20000 });
-      const conn = { send: (text) => socket.emit('message', text), close: () => socket.close(), room };
-      socket.on('message', (text) => onText(text));
+      const conn = { send: (text) => socket.emit('message', text), close: () => socket.close(), room, lastSeq: new Map() };
+      socket.on('message', (text) => onText(text, conn));
       socket.on('connect', () => resolve(conn));
       socket.on('connect_error', (e) => resolve(null));
       socket.on('disconnect', (reason) => { if (reason !== 'io client disconnect') closedByServer++; });
       return;
     }
     const ws = new WebSocket(`ws://127.0.0.1:${port}/chat/${room}?name=u${i}`, { perMessageDeflate: false, handshakeTimeout: 20000 });
-    const conn = { send: (text) => ws.send(JSON.stringify({ type: 'message', text })), close: () => ws.close(), room, ws };
+    const conn = { send: (text) => ws.send(JSON.stringify({ type: 'message', text })), close: () => ws.close(), room, ws,
+      lastSeq: new Map() };
     let open = false;
-    ws.on('message', (data, isBinary) => onFrame(data));
+    ws.on('message', (data, isBinary) => onFrame(data, conn));
     ws.on('open', () => { open = true; resolve(conn); });
     ws.on('error', () => { if (!open) resolve(null); });
     ws.on('close', (code) => { if (open && !conn.closing) { closedByServer++; errorsByCode[`close-${code}`] = (errorsByCode[`close-${code}`] || 0) + 1; } });
@@ -148,10 +156,12 @@ async function broadcast() {
   }
   let sent = 0, sentInWindow = 0, expectedInWindow = 0;
   const intervalMs = 1000 / rate;
+  senders.forEach((c, k) => { c.senderIdx = k; });
   const timers = senders.map((c, k) => setTimeout(() => {
     c.timer = setInterval(() => {
       const now = performance.now();
-      c.send(`${now.toFixed(3)}|${k}`);
+      c.seq = (c.seq || 0) + 1;
+      c.send(`${now.toFixed(3)}|${k}|${c.seq}`);
       sent++;
       if (now >= measureStart && now <= measureEnd) { sentInWindow++; expectedInWindow += roomSize.get(c.room) - 1; }
     }, intervalMs);
@@ -185,7 +195,7 @@ async function broadcast() {
     serverCpuMsPer1000Deliveries: deliveredInWindow ? (serverCpu * 1000 * 1000) / deliveredInWindow : null,
     serverCpuCoresBusy: serverCpu / windowS,
     clientCpuSeconds: (client1.user + client1.system) / 1e6,
-    acks, errors: errorsByCode, otherFrames, closedByServer,
+    duplicatesOrReordered, echoes, acks, errors: errorsByCode, otherFrames, closedByServer,
   };
   for (const c of conns) if (c) { c.closing = true; c.close(); }
   return result;

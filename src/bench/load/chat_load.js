@@ -206,13 +206,15 @@ async function idle() {
   const t0 = performance.now();
   const { conns, failed } = await connectAll(clients);
   const connectSeconds = (performance.now() - t0) / 1000;
+  const cpu0 = cpuTicks(), h0 = performance.now();
   await sleep(holdS * 1000);
+  const idleCpu = cpuSecondsBetween(cpu0, cpuTicks()), holdMeasured = (performance.now() - h0) / 1000;
   const rss1 = Object.fromEntries(cpuPids.map((p) => [p, rssKb(p)]));
   const stillOpen = conns.filter((c) => c && (!c.ws || c.ws.readyState === 1)).length - (kind === 'socketio' ? closedByServer : 0);
   const sum = (o) => Object.values(o).reduce((s, v) => s + (v || 0), 0);
   const result = {
     kind, mode, clients, rooms, connected: clients - failed, connectFailed: failed, stillOpenAfterHold: stillOpen,
-    connectSeconds, holdSeconds: holdS,
+    connectSeconds, holdSeconds: holdS, serverCpuCoresBusyWhileIdle: idleCpu / holdMeasured,
     rssBeforeMb: sum(rss0) / 1024, rssAfterMb: sum(rss1) / 1024,
     rssPer1000ConnectionsMb: clients - failed ? ((sum(rss1) - sum(rss0)) / 1024) / ((clients - failed) / 1000) : null,
     closedByServer, errors: errorsByCode,

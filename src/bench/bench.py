@@ -500,7 +500,8 @@ def chat(args, cfg, procs, pg, results):
                                          "connect-parallel": 200}, [server.proc.pid], [], cfg, mode="idle")
         entry["idle"] = r
         log(f"  {server.label:20s} idle: {r['connected']} connected, {r['stillOpenAfterHold']} still open, "
-            f"RSS {r['rssBeforeMb']:.0f} -> {r['rssAfterMb']:.0f} MB ({r['rssPer1000ConnectionsMb'] or 0:.1f} MB/1000)")
+            f"RSS {r['rssBeforeMb']:.0f} -> {r['rssAfterMb']:.0f} MB ({r['rssPer1000ConnectionsMb'] or 0:.1f} MB/1000), "
+            f"settled after {r['settleSeconds']:.1f} s, then {r['serverCpuCoresBusyWhileIdle']:.3f} cores busy")
         procs.stop(server.proc)
         out["servers"][server.key.replace("-idle", "")] = entry
     results["chat"] = out

@@ -1,0 +1,19 @@
+package dev.switchboard.fanout;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * What a fan-out brought back: every source chosen, each with its outcome.
+ *
+ * @param complete true when every source was ok
+ * @param elapsedMs wall time of the whole request, queueing included
+ */
+public record Aggregate(boolean complete, long elapsedMs, List<SourceOutcome> sources) {
+
+    @JsonIgnore
+    public boolean anyOk() {
+        return sources.stream().anyMatch(SourceOutcome::ok);
+    }
+}

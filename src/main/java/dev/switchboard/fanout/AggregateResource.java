@@ -1,0 +1,57 @@
+package dev.switchboard.fanout;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.switchboard.platform.Problem;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/aggregate")
+public class AggregateResource {
+
+    static final String COMPLETE_HEADER = "X-Fanout-Complete";
+
+    private final SourceCatalog catalog;
+    private final FanoutService fanout;
+
+    AggregateResource(SourceCatalog catalog, FanoutService fanout) {
+        this.catalog = catalog;
+        this.fanout = fanout;
+    }
+
+    /**
+     * Calls the chosen sources (all when none is named) at once. 200 when at least one is ok (partial
+     * results included), 502 problem+json with every outcome when none is.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> aggregate(@QueryParam("source") List<String> source,
+            @QueryParam("deadlineMs") @Min(1) @Max(30000) Integer deadlineMs) {
+        List<UpstreamSource> chosen = catalog.pick(source);
+        Duration deadline = deadlineMs == null ? null : Duration.ofMillis(deadlineMs);
+        return fanout.aggregate(chosen, deadline).map(AggregateResource::respond);
+    }
+
+    private static Response respond(Aggregate result) {
+        if (!result.anyOk()) {
+            Problem problem = Problem.of(502, "Bad Gateway", "None of the " + result.sources().size()
+                    + " sources answered successfully")
+                    .with("complete", false)
+                    .with("elapsedMs", result.elapsedMs())
+                    .with("sources", result.sources());
+            return Response.status(502).type(Problem.MEDIA_TYPE).entity(problem)
+                    .header(COMPLETE_HEADER, "false").build();
+        }
+        return Response.ok(result, MediaType.APPLICATION_JSON_TYPE)
+                .header(COMPLETE_HEADER, Boolean.toString(result.complete())).build();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.fanout;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.platform.Problem;
+import dev.switchboard.platform.ProblemException;
+import dev.switchboard.platform.ProblemMapper;
+
+/** The sources a request may choose from: the configured ones, or this service's own lists by default. */
+@ApplicationScoped
+public class SourceCatalog {
+
+    private final Map<String, UpstreamSource> sources;
+    private final List<UpstreamSource> ordered;
+
+    SourceCatalog(FanoutConfig config) {
+        this.sources = from(config);
+        this.ordered = List.copyOf(sources.values());
+    }
+
+    /** What is used when no source is configured: this service's own list endpoints, over real HTTP. */
+    public static Map<String, UpstreamSource> defaults() {
+        Map<String, UpstreamSource> defaults = new LinkedHashMap<>();
+        for (String name : List.of("users", "products", "orders")) {
+            defaults.put(name, new UpstreamSource(name, "/api/" + name, Duration.ofSeconds(2), 0));
+        }
+        return Collections.unmodifiableMap(defaults);
+    }
+
+    static Map<String, UpstreamSource> from(FanoutConfig config) {
+        if (config.sources().isEmpty()) {
+            return defaults();
+        }
+        Map<String, UpstreamSource> configured = new TreeMap<>();
+        config.sources().forEach((name, source) -> {
+            checkUrl(name, source.url());
+            if (source.timeout().isNegative() || source.timeout().isZero()) {
+                throw new IllegalArgumentException("switchboard.fanout.sources.\"" + name + "\".timeout must be positive");
+            }
+            configured.put(name, new UpstreamSource(name, source.url().trim(), source.timeout(), source.retries()));
+        });
+        // A request for every source must be satisfiable, or it would wait for permits that never come.
+        if (configured.size() > config.maxInFlight()) {
+            throw new IllegalArgumentException("switchboard.fanout.max-in-flight (" + config.maxInFlight()
+                    + ") must be at least the number of configured sources (" + configured.size() + ")");
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(configured));
+    }
+
+    private static void checkUrl(String name, String url) {
+        String trimmed = url.trim();
+        if (trimmed.startsWith("/")) {
+            return;
+        }
+        URI uri;
+        try {
+            uri = URI.create(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("switchboard.fanout.sources.\"" + name + "\".url is not a URL: " + url, e);
+        }
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw new IllegalArgumentException("switchboard.fanout.sources.\"" + name
+                    + "\".url must be an absolute http(s) URL or a path starting with '/': " + url);
+        }
+    }
+
+    /** Every source, in a stable order. */
+    public Collection<UpstreamSource> all() {
+        return orderedValues();
+    }
+
+    /**
+     * The sources named, in the order first named; all of them when {@code names} is empty.
+     *
+     * @throws ProblemException 400 naming every unknown source
+     */
+    public List<UpstreamSource> pick(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return orderedValues();
+        }
+        List<UpstreamSource> picked = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(names)) {
+            UpstreamSource source = sources.get(name);
+            if (source == null) {
+                unknown.add(name);
+            } else {
+                picked.add(source);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            String detail = "source: unknown source" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList())
+                    + "; known: " + String.join(", ", names());
+            throw new ProblemException(Problem.of(400, "Bad Request", detail)
+                    .with("violations", List.of(new ProblemMapper.Violation("source", detail)))
+                    .with("unknownSources", unknown));
+        }
+        return picked;
+    }
+
+    public List<String> names() {
+        return orderedValues().stream().map(UpstreamSource::name).toList();
+    }
+
+    private List<UpstreamSource> orderedValues() {
+        return ordered;
+    }
+}

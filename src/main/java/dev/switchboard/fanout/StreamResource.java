@@ -1,0 +1,88 @@
+package dev.switchboard.fanout;
+
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import dev.switchboard.fanout.Greeter.Greetings;
+import dev.switchboard.fanout.StreamEvents.Done;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Countdown and greeting streams as Server-Sent Events. Every progress event is an unnamed
+ * ({@code message}) event with JSON data; the last one is named {@code done}.
+ */
+@Path("/api")
+public class StreamResource {
+
+    private final Countdowns countdowns;
+    private final Greeter greeter;
+    private final FanoutMetrics metrics;
+
+    StreamResource(Countdowns countdowns, Greeter greeter, FanoutMetrics metrics) {
+        this.countdowns = countdowns;
+        this.greeter = greeter;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @Path("countdown")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<OutboundSseEvent> countdown(@Context Sse sse,
+            @QueryParam("name") @DefaultValue("Countdown") String name,
+            @QueryParam("from") @DefaultValue("10") @Min(1) @Max(3600) int from,
+            @QueryParam("periodMs") @DefaultValue("1000") @Min(10) @Max(60000) int periodMs) {
+        Countdowns.Spec spec = new Countdowns.Spec(StreamInputs.name("name", name), from);
+        return events(sse, "countdown", countdowns.single(spec, periodMs));
+    }
+
+    @GET
+    @Path("countdowns")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<OutboundSseEvent> countdowns(@Context Sse sse,
+            @QueryParam("c") List<String> c,
+            @QueryParam("periodMs") @DefaultValue("1000") @Min(10) @Max(60000) int periodMs) {
+        return events(sse, "countdowns", countdowns.merged(StreamInputs.countdowns("c", c), periodMs));
+    }
+
+    /** JSON: every name greeted concurrently, so the answer comes after about one delay. */
+    @GET
+    @Path("greet")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Greetings> greet(@QueryParam("name") List<String> name,
+            @QueryParam("delayMs") @DefaultValue("1000") @Min(0) @Max(60000) int delayMs) {
+        return greeter.greet(StreamInputs.names("name", name), delayMs);
+    }
+
+    /** The same greetings as events, for clients that ask for {@code text/event-stream}. */
+    @GET
+    @Path("greet")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<OutboundSseEvent> greetStream(@Context Sse sse, @QueryParam("name") List<String> name,
+            @QueryParam("delayMs") @DefaultValue("1000") @Min(0) @Max(60000) int delayMs) {
+        return events(sse, "greet", greeter.stream(StreamInputs.names("name", name), delayMs));
+    }
+
+    private Multi<OutboundSseEvent> events(Sse sse, String kind, Multi<Object> items) {
+        return metrics.trackStream(kind, items.map(item -> {
+            OutboundSseEvent.Builder event = sse.newEventBuilder().mediaType(MediaType.APPLICATION_JSON_TYPE).data(item);
+            return item instanceof Done ? event.name("done").build() : event.build();
+        }));
+    }
+}

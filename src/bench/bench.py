@@ -35,13 +35,13 @@ DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
 
 QUICK = {
     "startup_trials": 3,
-    "http_warmup_s": 5, "http_duration_s": 5,
+    "http_warmup_s": 5, "http_duration_s": 4,
     "db_concurrency": [8, 32, 128],
     "fanout_concurrency": [1, 16, 64],
     "chat_fixed": {"clients": 1000, "rooms": 10, "senders-per-room": 2, "rate": 10},
     "chat_saturation": {"clients": 1000, "rooms": 10, "senders-per-room": 20, "rate": 15},
-    "chat_warmup_s": 3, "chat_duration_s": 5, "chat_grace_s": 2,
-    "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 3,
+    "chat_warmup_s": 3, "chat_duration_s": 4, "chat_grace_s": 1,
+    "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 2,
 }
 LONG = {
     "startup_trials": 7,
@@ -299,6 +299,13 @@ def wrk(url_base, path_template, connections, duration_s, id_max=1):
     return r
 
 
+def idle_cores(pids, trees, seconds=3):
+    """CPU the server burns with no load at all, in cores (a warm server should be near zero)."""
+    before, t0 = cpu_ticks(pids, trees), time.monotonic()
+    time.sleep(seconds)
+    return cpu_seconds(before, cpu_ticks(pids, trees)) / (time.monotonic() - t0)
+
+
 def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id_max=1):
     before = cpu_ticks(pids, trees)
     r = wrk(url_base, path_template, c, duration_s, id_max)
@@ -379,9 +386,11 @@ def database(args, cfg, procs, pg, results):
         base = server.ready_url.rsplit("/api/", 1)[0]
         pids, trees = [proc.pid], [pg.postmaster]
         wrk(base, "/api/users/{id}", max(cfg["db_concurrency"]), cfg["http_warmup_s"], users)  # warm-up
+        idle = idle_cores(pids, trees)
+        log(f"  {server.label:28s} idle after warm-up: {idle:.3f} cores busy (with PostgreSQL)")
         runs = [measured_wrk(server, pids, trees, base, "/api/users/{id}", c, cfg["http_duration_s"], users)
                 for c in cfg["db_concurrency"]]
-        out["servers"][server.key] = {"label": server.label, "runs": runs}
+        out["servers"][server.key] = {"label": server.label, "runs": runs, "idleCoresBusyAfterWarmup": idle}
         procs.stop(proc)
     for key, mode in (("pgbench", "simple"), ("pgbenchPrepared", "prepared")):
         for c in cfg["db_concurrency"]:
@@ -410,9 +419,10 @@ def fanout(args, cfg, procs, pg, results):
     up = procs.start("upstreams", ["node", os.path.join(PEERS, "upstream.js"), str(delay_ms)] + [str(p) for p in up_ports])
     wait_until(lambda: all(port_open(p) for p in up_ports), 20, up, "upstreams")
     sb_port, py_port, node_port = free_port(), free_port(), free_port()
-    sources = []
+    # every server may have 256 connections per upstream open at once (undici Pool, aiohttp limit, in-flight bound)
+    sources = ["-Dswitchboard.fanout.max-in-flight=768"]
     for name, url in zip(("a", "b", "c"), upstreams):
-        sources.append(f'-Dswitchboard.fanout.sources."{name}".url={url}/')
+        sources.append(f"-Dswitchboard.fanout.sources.{name}.url={url}/")
     servers = [
         Server("switchboard", "Switchboard", switchboard_cmd(sb_port, pg, sources),
                f"http://127.0.0.1:{sb_port}/api/aggregate"),
@@ -430,9 +440,11 @@ def fanout(args, cfg, procs, pg, results):
         proc = start_server(procs, server)
         base = server.ready_url.rsplit("/api/", 1)[0]
         wrk(base, "/api/aggregate", max(cfg["fanout_concurrency"]), cfg["http_warmup_s"])
+        idle = idle_cores([proc.pid], [])
+        log(f"  {server.label:28s} idle after warm-up: {idle:.3f} cores busy")
         runs = [measured_wrk(server, [proc.pid], [], base, "/api/aggregate", c, cfg["http_duration_s"])
                 for c in cfg["fanout_concurrency"]]
-        out["servers"][server.key] = {"label": server.label, "runs": runs}
+        out["servers"][server.key] = {"label": server.label, "runs": runs, "idleCoresBusyAfterWarmup": idle}
         procs.stop(proc)
     procs.stop(up)
     results["fanout"] = out

@@ -41,7 +41,7 @@ async def aggregate(request):
 
 
 async def session_context(app):
-    app["session"] = ClientSession(connector=TCPConnector(limit=256))
+    app["session"] = ClientSession(connector=TCPConnector(limit=768, limit_per_host=256))
     yield
     await app["session"].close()
 

@@ -60,7 +60,7 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
                 "quarkus.datasource.username", db.username(),
                 "quarkus.datasource.password", db.password(),
                 // A fresh embedded database is for trying things out: give it sample rows.
-                "quarkus.flyway.locations", "db/migration,db/samples"),
+                "quarkus.flyway.placeholders.sampleData", "true"),
                 "EmbeddedDatabase", 260);
     }
 

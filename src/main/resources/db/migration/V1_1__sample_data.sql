@@ -1,5 +1,6 @@
--- A few rows to look at in dev mode and on the embedded default database, never in tests or on a
--- configured database: the placeholder sampleData is true only there (see application.properties).
+-- A few rows to look at: the placeholder sampleData is true only in dev mode and on the embedded
+-- default database (see application.properties), never in tests, images or on a configured database
+-- outside dev mode.
 INSERT INTO users (name, email)
 SELECT name, email FROM (VALUES
     ('Ada Lovelace', 'ada@example.com'),

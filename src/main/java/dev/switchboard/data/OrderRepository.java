@@ -26,6 +26,13 @@ public class OrderRepository {
     public record StockRow(long productId, long priceCents, int stock) {
     }
 
+    /** Whether the user exists; if so, it cannot be deleted until the transaction ends. */
+    public Uni<Boolean> lockUser(SqlClient tx, long userId) {
+        return tx.preparedQuery("SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE")
+                .execute(Tuple.of(userId))
+                .map(rows -> rows.size() > 0);
+    }
+
     public Uni<List<StockRow>> lockStock(SqlClient tx, Long[] productIds) {
         return tx.preparedQuery("SELECT id, price_cents, stock FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE")
                 .execute(Tuple.of(productIds))

@@ -19,12 +19,10 @@ public class OrderService {
 
     private final Pool pool;
     private final OrderRepository orders;
-    private final UserRepository users;
 
-    OrderService(Pool pool, OrderRepository orders, UserRepository users) {
+    OrderService(Pool pool, OrderRepository orders) {
         this.pool = pool;
         this.orders = orders;
-        this.users = users;
     }
 
     public Uni<Order> place(OrderInput input) {
@@ -32,19 +30,19 @@ public class OrderService {
         Map<Long, Integer> wanted = input.items().stream()
                 .collect(Collectors.toMap(OrderInput.Item::productId, OrderInput.Item::quantity, Integer::sum, TreeMap::new));
         Long[] productIds = wanted.keySet().toArray(Long[]::new);
-        return users.exists(input.userId())
-                .invoke(exists -> {
+        return pool.withTransaction(tx -> orders.lockUser(tx, input.userId())
+                .flatMap(exists -> {
                     if (!exists) {
                         throw ProblemException.notFound("user", input.userId());
                     }
+                    return orders.lockStock(tx, productIds);
                 })
-                .flatMap(ignored -> pool.withTransaction(tx -> orders.lockStock(tx, productIds)
-                        .flatMap(stock -> {
-                            List<Order.Line> lines = linesOrFail(wanted, stock);
-                            Integer[] quantities = lines.stream().map(Order.Line::quantity).toArray(Integer[]::new);
-                            return orders.takeStock(tx, productIds, quantities)
-                                    .flatMap(done -> orders.insert(tx, input.userId(), lines));
-                        })));
+                .flatMap(stock -> {
+                    List<Order.Line> lines = linesOrFail(wanted, stock);
+                    Integer[] quantities = lines.stream().map(Order.Line::quantity).toArray(Integer[]::new);
+                    return orders.takeStock(tx, productIds, quantities)
+                            .flatMap(done -> orders.insert(tx, input.userId(), lines));
+                }));
     }
 
     private static List<Order.Line> linesOrFail(Map<Long, Integer> wanted, List<OrderRepository.StockRow> stock) {

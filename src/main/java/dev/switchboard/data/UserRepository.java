@@ -49,11 +49,4 @@ public class UserRepository {
                 .map(RowSet::rowCount)
                 .map(count -> count > 0);
     }
-
-    public Uni<Boolean> exists(long id) {
-        return pool.preparedQuery("SELECT 1 FROM users WHERE id = $1")
-                .execute(Tuple.of(id))
-                .map(rows -> rows.size() > 0);
-    }
-
 }

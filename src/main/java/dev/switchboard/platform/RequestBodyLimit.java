@@ -12,8 +12,8 @@ import io.vertx.core.json.Json;
 
 /**
  * Refuses request bodies that announce a size over the limit with a 413 problem, before any byte
- * is read. Quarkus' own, larger {@code quarkus.http.limits.max-body-size} remains the hard stop for
- * bodies sent without a length.
+ * is read. Bodies sent without a length (chunked) are cut at the same size by Quarkus itself
+ * ({@code quarkus.http.limits.max-body-size} follows this limit), with a bare 413.
  */
 @ApplicationScoped
 public class RequestBodyLimit {

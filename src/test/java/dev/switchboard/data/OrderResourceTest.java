@@ -6,7 +6,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -70,6 +75,31 @@ class OrderResourceTest {
         assertThat(stock(plenty)).isEqualTo(50);
         assertThat(stock(scarce)).isEqualTo(1);
         assertThat(orderCount(user)).isZero();
+    }
+
+    @Test
+    void concurrentOrdersNeverOversell() throws Exception {
+        long user = UserResourceTest.createUser("Rush");
+        long product = ProductResourceTest.createProduct("Last few", 100, 5);
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                answers.add(clients.submit(() -> given().contentType(ContentType.JSON)
+                        .body(Map.of("userId", user, "items", List.of(item(product, 1))))
+                        .post("/api/orders").then().extract().statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(statuses).containsOnly(201, 409);
+            assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(stock(product)).isZero();
+        assertThat(orderCount(user)).isEqualTo(5);
     }
 
     @Test

@@ -5,8 +5,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.io.ByteArrayInputStream;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,12 +24,16 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
 class UserResourceTest {
+
+    @TestHTTPResource("/api/users")
+    URL usersUrl;
 
     static long createUser(String name) {
         return given().contentType(ContentType.JSON)
@@ -88,7 +99,7 @@ class UserResourceTest {
     }
 
     @Test
-    void wrongContentTypeAndOversizedBodiesAreRefused() {
+    void wrongContentTypeAndOversizedBodiesAreRefused() throws Exception {
         given().contentType(ContentType.TEXT).body("name=x")
                 .post("/api/users")
                 .then().statusCode(415).contentType("application/problem+json")
@@ -99,8 +110,19 @@ class UserResourceTest {
                 .post("/api/users")
                 .then().statusCode(413).contentType("application/problem+json")
                 .body("detail", containsString("larger than the limit"));
+        assertThat(postChunked("{\"name\":\"" + huge + "\",\"email\":\"chunked@example.com\"}")).isEqualTo(413);
         given().get("/api/users?limit=200").then().statusCode(200)
-                .body("items.email", org.hamcrest.Matchers.not(hasItem("big@example.com")));
+                .body("items.email", not(hasItem("big@example.com")), "items.email", not(hasItem("chunked@example.com")));
+    }
+
+    // A body of unknown length goes out chunked, without Content-Length.
+    private int postChunked(String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(usersUrl.toURI())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

@@ -516,6 +516,8 @@ def chat(args, cfg, procs, pg, results):
             wait_until(lambda: port_open(port), 30, server.proc, server.label)
         else:
             server.key += "-idle"
+            if kind == "switchboard":
+                server.cmd = switchboard_cmd(port, pg)  # a fresh command line: "{n}" options get a new number
             start_server(procs, server)
         time.sleep(1)
         r = chat_load(args, kind, port, {"clients": cfg["idle_clients"], "rooms": cfg["idle_rooms"],

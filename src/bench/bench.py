@@ -35,7 +35,7 @@ DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
 
 QUICK = {
     "startup_trials": 2,
-    "http_warmup_s": 6, "http_duration_s": 4,
+    "http_warmup_s": 10, "http_duration_s": 4,
     "db_concurrency": [8, 32, 128],
     "fanout_concurrency": [1, 16, 64],
     "chat_fixed": {"clients": 1000, "rooms": 10, "senders-per-room": 2, "rate": 10},

@@ -34,13 +34,13 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
 
 QUICK = {
-    "startup_trials": 3,
-    "http_warmup_s": 8, "http_duration_s": 4,
+    "startup_trials": 2,
+    "http_warmup_s": 10, "http_duration_s": 4,
     "db_concurrency": [8, 32, 128],
     "fanout_concurrency": [1, 16, 64],
     "chat_fixed": {"clients": 1000, "rooms": 10, "senders-per-room": 2, "rate": 10},
     "chat_saturation": {"clients": 1000, "rooms": 10, "senders-per-room": 20, "rate": 15},
-    "chat_warmup_s": 3, "chat_duration_s": 4, "chat_grace_s": 1,
+    "chat_warmup_s": 2, "chat_duration_s": 4, "chat_grace_s": 1,
     "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 2,
 }
 LONG = {
@@ -516,6 +516,8 @@ def chat(args, cfg, procs, pg, results):
             wait_until(lambda: port_open(port), 30, server.proc, server.label)
         else:
             server.key += "-idle"
+            if kind == "switchboard":
+                server.cmd = switchboard_cmd(port, pg)  # a fresh command line: "{n}" options get a new number
             start_server(procs, server)
         time.sleep(1)
         r = chat_load(args, kind, port, {"clients": cfg["idle_clients"], "rooms": cfg["idle_rooms"],

@@ -210,7 +210,9 @@ def charts(results, out_dir):
             ax.set_title(title, fontsize=9)
             if log:
                 ax.set_yscale("log")
-        axes[0].legend(["fixed load (solid)", "saturation (faded)"], fontsize=8)
+        from matplotlib.patches import Patch
+        axes[0].legend(handles=[Patch(facecolor="gray", edgecolor="black", label="fixed load"),
+                                Patch(facecolor="gray", alpha=0.55, edgecolor="black", label="saturation")], fontsize=8)
         fig.suptitle(f"Chat broadcast, {chat['fixed']['clients']} clients in {chat['fixed']['rooms']} rooms", fontsize=10)
         save(fig, "chat.png")
 

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -28,19 +28,25 @@ class ChatPageTest {
     static Browser ada;
     static Browser bob;
 
-    @BeforeAll
-    static void openBrowsers() {
-        ada = Browser.open(Browser.DESKTOP);
-        bob = Browser.open(Browser.DESKTOP);
+    @BeforeEach
+    void openBrowsers() {
+        if (ada == null) {
+            ada = Browser.open(Browser.DESKTOP);
+        }
+        if (bob == null) {
+            bob = Browser.open(Browser.DESKTOP);
+        }
     }
 
     @AfterAll
     static void closeBrowsers() {
         if (ada != null) {
             ada.close();
+            ada = null;
         }
         if (bob != null) {
             bob.close();
+            bob = null;
         }
     }
 

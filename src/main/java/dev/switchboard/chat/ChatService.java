@@ -1,14 +1,10 @@
 package dev.switchboard.chat;
 
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,12 +33,10 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * Rooms, presence and limits. All room state lives on one Vert.x event loop (the "chat loop"), so it
@@ -59,8 +52,6 @@ import io.vertx.core.impl.ContextInternal;
 public class ChatService implements ChatBackplane.Listener {
 
     private static final Logger LOG = Logger.getLogger(ChatService.class);
-    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    static final String ROOM_RULE = "1 to 64 letters, digits, '-', '_' or '.'";
     private static final UserData.TypedKey<Member> MEMBER = new UserData.TypedKey<>("switchboard.chat.member");
     private static final int REPLAY_BATCH = 500;
     private static final Buffer PING = Buffer.buffer("switchboard");
@@ -81,7 +72,8 @@ public class ChatService implements ChatBackplane.Listener {
     private final Map<String, ChatBackplane.Presence> present = new ConcurrentHashMap<>();
 
     // Owned by the chat loop.
-    private EventLoop loop;
+    private Context context;
+    private volatile Thread loopThread;
     private final Executor onLoop = this::onLoop;
     private final Map<String, Room> rooms = new HashMap<>();
     /** Every connection here, by connection id (which is also stored with the messages it sends). */
@@ -107,8 +99,10 @@ public class ChatService implements ChatBackplane.Listener {
     }
 
     void start(@Observes StartupEvent event) {
-        Context context = vertx.getOrCreateContext();
-        loop = ((ContextInternal) context).nettyEventLoop();
+        context = vertx.getOrCreateContext();
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        context.runOnContext(v -> thread.complete(Thread.currentThread()));
+        loopThread = thread.join();
         backplane.start(this, present.values()).await().atMost(java.time.Duration.ofSeconds(60));
         context.runOnContext(v -> vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
         LOG.infof("Chat replica %s ready", backplane.replica());
@@ -121,17 +115,17 @@ public class ChatService implements ChatBackplane.Listener {
         String problem = null;
         Map<String, String> query = Map.of();
         try {
-            query = query(handshake.query());
+            query = ChatRules.query(handshake.query());
         } catch (IllegalArgumentException e) {
             problem = "malformed query string";
         }
         String name = query.get("name");
         long since = -1;
         if (problem == null) {
-            problem = roomProblem(room);
+            problem = ChatRules.roomProblem(room);
         }
         if (problem == null) {
-            problem = nameProblem(name);
+            problem = ChatRules.nameProblem(name);
         }
         if (problem == null && query.containsKey("since")) {
             try {
@@ -144,7 +138,8 @@ public class ChatService implements ChatBackplane.Listener {
             }
         }
         if (problem == null) {
-            problem = originProblem(handshake);
+            problem = ChatRules.originProblem(handshake.header("Origin"), handshake.header("Host"),
+                    config.allowedOrigins().orElse(List.of()));
         }
         if (problem != null) {
             rejected("invalid-handshake");
@@ -287,7 +282,7 @@ public class ChatService implements ChatBackplane.Listener {
         }
         long now = System.nanoTime();
         member.lastSeen = now;
-        if (utf8Longer(frame, config.maxFrameBytes())) {
+        if (ChatRules.utf8Longer(frame, config.maxFrameBytes())) {
             rejected("frame-too-large");
             closeWith(member, 1009, "frame too large: the limit is " + config.maxFrameBytes() + " bytes");
             return;
@@ -590,7 +585,7 @@ public class ChatService implements ChatBackplane.Listener {
     /** Stops taking messages, lets those in flight be stored and written, then closes everyone with 1001. */
     void drain(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
-        if (loop == null) {
+        if (context == null) {
             return;
         }
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -650,10 +645,10 @@ public class ChatService implements ChatBackplane.Listener {
     // ---------------------------------------------------------------- helpers
 
     private void onLoop(Runnable task) {
-        if (loop.inEventLoop()) {
+        if (Thread.currentThread() == loopThread) {
             task.run();
         } else {
-            loop.execute(task);
+            context.runOnContext(v -> task.run());
         }
     }
 
@@ -663,95 +658,6 @@ public class ChatService implements ChatBackplane.Listener {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot encode a chat frame", e);
         }
-    }
-
-    static String roomProblem(String room) {
-        return room != null && ROOM.matcher(room).matches() ? null : "invalid room: use " + ROOM_RULE;
-    }
-
-    static String nameProblem(String name) {
-        if (name == null || name.isEmpty()) {
-            return "name is required: ?name=<1 to 32 characters>";
-        }
-        int length = name.codePointCount(0, name.length());
-        if (length > 32) {
-            return "invalid name: at most 32 characters";
-        }
-        if (name.isBlank()) {
-            return "invalid name: it is blank";
-        }
-        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
-            return "invalid name: control characters are not allowed";
-        }
-        return null;
-    }
-
-    /** Browsers send Origin: allow the server's own origin and the configured ones; clients without it are allowed. */
-    private String originProblem(HandshakeRequest handshake) {
-        String origin = handshake.header("Origin");
-        if (origin == null || origin.isBlank()) {
-            return null;
-        }
-        String normalized = origin.strip().toLowerCase(Locale.ROOT);
-        if (normalized.endsWith("/")) {
-            normalized = normalized.substring(0, normalized.length() - 1);
-        }
-        for (String allowed : config.allowedOrigins().orElse(List.of())) {
-            String a = allowed.strip().toLowerCase(Locale.ROOT);
-            if (a.equals("*") || a.equals(normalized) || (a + "/").equals(normalized)) {
-                return null;
-            }
-        }
-        String host = handshake.header("Host");
-        try {
-            String authority = URI.create(normalized).getRawAuthority();
-            if (host != null && authority != null && authority.equalsIgnoreCase(host.strip())) {
-                return null;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through: not allowed
-        }
-        return "origin not allowed: " + origin;
-    }
-
-    static Map<String, String> query(String raw) {
-        Map<String, String> values = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return values;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            values.putIfAbsent(key, value);
-        }
-        return values;
-    }
-
-    /** True when the UTF-8 form of {@code s} is longer than {@code limit} bytes; counts only when it could be. */
-    static boolean utf8Longer(String s, int limit) {
-        int chars = s.length();
-        if (chars <= limit / 3) {
-            return false;
-        }
-        if (chars > limit) {
-            return true;
-        }
-        long bytes = 0;
-        for (int i = 0; i < chars; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes > limit;
     }
 
     // ---------------------------------------------------------------- state

@@ -44,7 +44,7 @@ public class RoomResource {
     public Uni<MessagePage> messages(@PathParam("room") String room,
             @QueryParam("before") @Min(1) Long before,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
-        String problem = ChatService.roomProblem(room);
+        String problem = ChatRules.roomProblem(room);
         if (problem != null) {
             throw ProblemException.badRequest(problem);
         }

@@ -39,9 +39,16 @@ public class SourceCatalog {
     }
 
     static Map<String, UpstreamSource> from(FanoutConfig config) {
-        if (config.sources().isEmpty()) {
-            return defaults();
+        Map<String, UpstreamSource> sources = config.sources().isEmpty() ? defaults() : configured(config);
+        // A request for every source must be satisfiable, or it would wait for permits that never come.
+        if (sources.size() > config.maxInFlight()) {
+            throw new IllegalArgumentException("switchboard.fanout.max-in-flight (" + config.maxInFlight()
+                    + ") must be at least the number of sources (" + sources.size() + ")");
         }
+        return sources;
+    }
+
+    private static Map<String, UpstreamSource> configured(FanoutConfig config) {
         Map<String, UpstreamSource> configured = new TreeMap<>();
         config.sources().forEach((name, source) -> {
             checkUrl(name, source.url());
@@ -50,11 +57,6 @@ public class SourceCatalog {
             }
             configured.put(name, new UpstreamSource(name, source.url().trim(), source.timeout(), source.retries()));
         });
-        // A request for every source must be satisfiable, or it would wait for permits that never come.
-        if (configured.size() > config.maxInFlight()) {
-            throw new IllegalArgumentException("switchboard.fanout.max-in-flight (" + config.maxInFlight()
-                    + ") must be at least the number of configured sources (" + configured.size() + ")");
-        }
         return Collections.unmodifiableMap(new LinkedHashMap<>(configured));
     }
 
@@ -100,11 +102,11 @@ public class SourceCatalog {
             }
         }
         if (!unknown.isEmpty()) {
-            String detail = "source: unknown source" + (unknown.size() > 1 ? "s " : " ")
+            String message = "unknown source" + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList())
                     + "; known: " + String.join(", ", names());
-            throw new ProblemException(Problem.of(400, "Bad Request", detail)
-                    .with("violations", List.of(new ProblemMapper.Violation("source", detail)))
+            throw new ProblemException(Problem.of(400, "Bad Request", "source: " + message)
+                    .with("violations", List.of(new ProblemMapper.Violation("source", message)))
                     .with("unknownSources", unknown));
         }
         return picked;

@@ -81,7 +81,8 @@ public class StreamResource {
 
     private Multi<OutboundSseEvent> events(Sse sse, String kind, Multi<Object> items) {
         return metrics.trackStream(kind, items.map(item -> {
-            OutboundSseEvent.Builder event = sse.newEventBuilder().mediaType(MediaType.APPLICATION_JSON_TYPE).data(item);
+            // The data is written as JSON, the stream element type; no per-event media type field needed.
+            OutboundSseEvent.Builder event = sse.newEventBuilder().data(item);
             return item instanceof Done ? event.name("done").build() : event.build();
         }));
     }

@@ -42,6 +42,8 @@ class AggregateResourceTest {
 
     @Test
     void callsTheChosenSourcesAllAtOnceAndTakesAboutTheSlowest() {
+        // Warm up first: this is about how calls overlap, not about class loading on a cold JVM.
+        aggregate("?source=fast&source=medium").then().statusCode(200);
         Upstreams.reset();
         JsonPath body = aggregate("?source=fast&source=medium&source=slow&source=slow-b&source=slow-c")
                 .then().statusCode(200)
@@ -61,10 +63,11 @@ class AggregateResourceTest {
                 .isLessThan(answered.stream().mapToLong(Long::longValue).min().getAsLong());
         assertThat(Upstreams.stats().getInt("peak")).isGreaterThanOrEqualTo(5);
 
-        // Each call started right away, not after the previous one.
-        for (Long started : body.getList("sources.startedAtMs", Long.class)) {
-            assertThat(started).isLessThan(50);
-        }
+        // Each call started before any had finished, not after the previous one.
+        List<Map<String, Object>> sources = body.getList("sources");
+        long lastStart = sources.stream().mapToLong(s -> number(s, "startedAtMs")).max().getAsLong();
+        long firstEnd = sources.stream().mapToLong(s -> number(s, "startedAtMs") + number(s, "elapsedMs")).min().getAsLong();
+        assertThat(lastStart).isLessThan(firstEnd);
         // The slowest is 300 ms, the sum 1,100 ms: the total is the former plus a generous margin.
         long total = body.getLong("elapsedMs");
         assertThat(total).isGreaterThanOrEqualTo(300).isLessThan(800);

@@ -82,5 +82,6 @@ class SourceCatalogTest {
                 .hasMessageContaining("\"rel\"");
         assertThatThrownBy(() -> SourceCatalog.from(new Config(sources("a", "http://h/a", "b", "http://h/b", "c", "http://h/c"), 2)))
                 .hasMessageContaining("max-in-flight");
+        assertThatThrownBy(() -> SourceCatalog.from(new Config(Map.of(), 2))).hasMessageContaining("max-in-flight");
     }
 }

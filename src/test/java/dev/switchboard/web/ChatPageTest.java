@@ -180,6 +180,29 @@ class ChatPageTest {
         assertThat(texts(bob)).doesNotHaveDuplicates().allSatisfy(text -> assertThat(text).startsWith("burst "));
     }
 
+    @Test
+    void switchingRoomsWithoutReloadingShowsOnlyTheNewRoom() {
+        String first = freshRoom();
+        String second = freshRoom();
+        join(bob, "Bob", second);
+        say(bob, "in the second room");
+        join(ada, "Ada", first);
+        say(ada, "in the first room");
+
+        WebElement roomInput = ada.find("#chat-room");
+        roomInput.clear();
+        roomInput.sendKeys(second, Keys.ENTER);
+
+        ada.waitUntil(d -> texts(ada).equals(List.of("in the second room")));
+        ada.waitUntil(d -> online(ada).containsAll(List.of("Ada", "Bob")));
+        // The first room's connection closing afterwards must not reset the page.
+        bob.waitUntil(d -> notices(bob).contains("Ada joined"));
+        assertThat(ada.find("#chat-status").getDomAttribute("data-state")).isEqualTo("open");
+        assertThat(ada.find("#chat-status").getText()).contains("#" + second);
+        say(ada, "hello second room");
+        bob.waitUntil(d -> texts(bob).contains("hello second room"));
+    }
+
     static String freshRoom() {
         return "web-" + UUID.randomUUID().toString().substring(0, 8);
     }

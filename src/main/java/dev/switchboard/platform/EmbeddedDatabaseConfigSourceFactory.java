@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.quarkus.runtime.ExecutionMode;
+import io.quarkus.runtime.ImageMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -16,14 +17,20 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * Points the datasource at an embedded PostgreSQL when nothing else is configured.
  * A configured {@code quarkus.datasource.reactive.url} always wins; the test profile gets its
- * database from the test resource instead; containers and native executables turn this off
- * ({@code switchboard.embedded-database.enabled=false}) and must be given a database.
+ * database from the test resource instead. Container images turn the embedded database off
+ * ({@code switchboard.embedded-database.enabled=false}) and a native executable does not carry
+ * it: there a missing datasource stops the start with a message naming the variables to set,
+ * because data in a pod's filesystem would vanish with the pod.
  */
 public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory {
 
     static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
     static final String ENABLED = "switchboard.embedded-database.enabled";
     static final String DATA_DIR = "switchboard.embedded-database.data-dir";
+
+    /** The environment variables a platform sets to give the service its database. */
+    public static final List<String> DATASOURCE_VARIABLES = List.of(
+            "QUARKUS_DATASOURCE_REACTIVE_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -32,21 +39,29 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
                 || isSet(context.getValue(REACTIVE_URL)) || context.getProfiles().contains("test")) {
             return List.of();
         }
-        ConfigValue enabled = context.getValue(ENABLED);
-        if (isSet(enabled) && !Boolean.parseBoolean(enabled.getValue())) {
-            return List.of();
+        // Checked before anything touches EmbeddedDatabase, whose PostgreSQL binaries are not in a native image.
+        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
+            throw new MissingDatasourceException("a native executable has no embedded PostgreSQL");
         }
-        ConfigValue dataDir = context.getValue(DATA_DIR);
+        ConfigValue enabled = context.getValue(ENABLED);
+        if (isSet(enabled) && !Boolean.parseBoolean(enabled.getValue().trim())) {
+            throw new MissingDatasourceException("the embedded PostgreSQL is disabled (" + ENABLED
+                    + "=false, as in the container images)");
+        }
+        return List.of(embedded(context.getValue(DATA_DIR)));
+    }
+
+    private static ConfigSource embedded(ConfigValue dataDir) {
         Path directory = isSet(dataDir) ? Path.of(dataDir.getValue()) : EmbeddedDatabase.defaultDataDirectory();
         EmbeddedDatabase.Connection db = EmbeddedDatabase.startOrReuse(directory);
-        return List.of(new PropertiesConfigSource(Map.of(
+        return new PropertiesConfigSource(Map.of(
                 REACTIVE_URL, db.reactiveUrl(),
                 "quarkus.datasource.jdbc.url", db.jdbcUrl(),
                 "quarkus.datasource.username", db.username(),
                 "quarkus.datasource.password", db.password(),
                 // A fresh embedded database is for trying things out: give it sample rows.
-                "quarkus.flyway.locations", "db/migration,db/samples"),
-                "EmbeddedDatabase", 260));
+                "quarkus.flyway.placeholders.sampleData", "true"),
+                "EmbeddedDatabase", 260);
     }
 
     @Override
@@ -56,5 +71,15 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
 
     private static boolean isSet(ConfigValue value) {
         return value != null && value.getValue() != null && !value.getValue().isBlank();
+    }
+
+    /** Thrown at start-up when the service has no database to use; the message says how to give it one. */
+    public static final class MissingDatasourceException extends IllegalStateException {
+
+        MissingDatasourceException(String why) {
+            super("No datasource configured and " + why + ". Set " + DATASOURCE_VARIABLES.get(0)
+                    + " (postgresql://host:5432/database), " + DATASOURCE_VARIABLES.get(1) + " and "
+                    + DATASOURCE_VARIABLES.get(2) + ".");
+        }
     }
 }

@@ -97,7 +97,8 @@ class UserResourceTest {
         String huge = "x".repeat(200_000);
         given().contentType(ContentType.JSON).body(Map.of("name", huge, "email", "big@example.com"))
                 .post("/api/users")
-                .then().statusCode(413);
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("detail", containsString("larger than the limit"));
         given().get("/api/users?limit=200").then().statusCode(200)
                 .body("items.email", org.hamcrest.Matchers.not(hasItem("big@example.com")));
     }

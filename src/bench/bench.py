@@ -1,0 +1,700 @@
+"""Runs Switchboard and its peers side by side on loopback and writes results.json plus charts.
+
+Started by `src/bench/run`, which installs the tools and builds the jar first. Every server
+runs on 127.0.0.1 in turn, under the same load from our own load generators (wrk for HTTP,
+load/chat_load.js for WebSocket), each in its own process. Everything started here is stopped
+on exit, whatever the exit.
+"""
+import argparse
+import atexit
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import report
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+PROJECT_DIR = os.path.abspath(os.path.join(BENCH_DIR, "..", ".."))
+PEERS = os.path.join(BENCH_DIR, "peers")
+LOAD = os.path.join(BENCH_DIR, "load")
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
+
+QUICK = {
+    "startup_trials": 3,
+    "http_warmup_s": 8, "http_duration_s": 4,
+    "db_concurrency": [8, 32, 128],
+    "fanout_concurrency": [1, 16, 64],
+    "chat_fixed": {"clients": 1000, "rooms": 10, "senders-per-room": 2, "rate": 10},
+    "chat_saturation": {"clients": 1000, "rooms": 10, "senders-per-room": 20, "rate": 15},
+    "chat_warmup_s": 3, "chat_duration_s": 4, "chat_grace_s": 1,
+    "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 2,
+}
+LONG = {
+    "startup_trials": 7,
+    "http_warmup_s": 10, "http_duration_s": 15,
+    "db_concurrency": [1, 8, 32, 64, 128, 256],
+    "fanout_concurrency": [1, 4, 16, 64, 128, 256],
+    "chat_fixed": {"clients": 1000, "rooms": 10, "senders-per-room": 2, "rate": 10},
+    "chat_saturation": {"clients": 1000, "rooms": 10, "senders-per-room": 20, "rate": 15},
+    "chat_warmup_s": 10, "chat_duration_s": 20, "chat_grace_s": 3,
+    "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 10,
+}
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --- processes ------------------------------------------------------------------------------------
+
+class Processes:
+    """Every process this run starts, each in its own session so its whole group can be stopped."""
+
+    def __init__(self, log_dir):
+        self.log_dir = log_dir
+        self.running = []
+
+    def start(self, name, cmd, env=None, cwd=None):
+        logfile = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
+        proc = subprocess.Popen(cmd, stdout=logfile, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                start_new_session=True)
+        proc.bench_name = name
+        self.running.append(proc)
+        return proc
+
+    def stop(self, proc, sig=signal.SIGTERM):
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, sig)
+                proc.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=5)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    pass
+        if proc in self.running:
+            self.running.remove(proc)
+
+    def stop_all(self):
+        for proc in reversed(list(self.running)):
+            self.stop(proc)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_ok(url, timeout=1.0):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return 200 <= r.status < 300
+    except Exception:
+        return False
+
+
+def wait_until(check, timeout_s, proc=None, what="server", interval_s=0.05):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited early with code {proc.returncode}")
+        if check():
+            return
+        time.sleep(interval_s)
+    raise RuntimeError(f"{what} not ready after {timeout_s} s")
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+# --- /proc --------------------------------------------------------------------------------------
+
+def proc_stat(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+        fields = s[s.rindex(")") + 2:].split()
+        return int(fields[1]), int(fields[11]) + int(fields[12])  # ppid, utime + stime
+    except (OSError, ValueError):
+        return None
+
+
+def tree(root):
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            st = proc_stat(int(d))
+            if st:
+                children.setdefault(st[0], []).append(int(d))
+    out = [root]
+    for pid in out:
+        out.extend(children.get(pid, []))
+    return out
+
+
+def cpu_ticks(pids, trees):
+    ticks = {}
+    for pid in set(list(pids) + [p for root in trees for p in tree(root)]):
+        st = proc_stat(pid)
+        if st:
+            ticks[pid] = st[1]
+    return ticks
+
+
+def cpu_seconds(before, after):
+    return sum(after[p] - before.get(p, 0) for p in after) / CLK_TCK
+
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            m = re.search(r"VmRSS:\s+(\d+) kB", f.read())
+        return int(m.group(1)) / 1024 if m else None
+    except OSError:
+        return None
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+class Postgres:
+    """A throwaway cluster from the machine's own PostgreSQL binaries, trusting loopback."""
+
+    def __init__(self, procs, options=()):
+        self.options = list(options)
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
+                      key=lambda p: int(p.split("/")[4]))
+        if not bins:
+            raise RuntimeError("no PostgreSQL server binaries found (apt-get install postgresql)")
+        self.bin = os.path.dirname(bins[-1])
+        self.procs = procs
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="switchboard-bench-pg-")
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.proc = None
+
+    def run(self, *cmd, **kw):
+        return subprocess.run(self.as_user + list(cmd), check=True, capture_output=True, text=True, **kw)
+
+    def start(self):
+        if self.as_user:
+            shutil.chown(self.dir, "postgres", "postgres")
+        data = os.path.join(self.dir, "data")
+        self.run(f"{self.bin}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self.proc = self.procs.start("postgres", self.as_user + [
+            f"{self.bin}/postgres", "-D", data, "-p", str(self.port), "-k", self.dir,
+            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400",
+            "-c", "shared_buffers=256MB", "-c", "log_min_messages=warning"]
+            + [a for opt in self.options for a in ("-c", opt)])
+        wait_until(lambda: subprocess.run([f"{self.bin}/pg_isready", "-h", "127.0.0.1", "-p", str(self.port)],
+                                          capture_output=True).returncode == 0, 60, self.proc, "PostgreSQL")
+        with open(os.path.join(data, "postmaster.pid")) as f:
+            self.postmaster = int(f.readline())
+        self.version = self.psql("postgres", "SHOW server_version").strip()
+        log(f"PostgreSQL {self.version} on port {self.port} (postmaster {self.postmaster})")
+
+    def psql(self, db, sql):
+        return subprocess.run([f"{self.bin}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                               "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+                              check=True, capture_output=True, text=True).stdout
+
+    def url(self, db, scheme="postgresql"):
+        return f"{scheme}://postgres:postgres@127.0.0.1:{self.port}/{db}"
+
+    def stop(self):
+        if self.proc is not None:
+            try:
+                os.kill(self.postmaster, signal.SIGINT)  # fast shutdown
+                self.proc.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            self.procs.stop(self.proc)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --- servers --------------------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, key, label, cmd, ready_url, env=None, with_db=False):
+        self.key, self.label, self.cmd, self.ready_url = key, label, cmd, ready_url
+        self.env, self.with_db = env, with_db
+        self.proc = None
+
+
+_starts = iter(range(1, 1 << 30))
+
+
+def switchboard_cmd(port, pg, extra=(), jvm=()):
+    # "{n}" in the options becomes a number per start, e.g. for one flight recording per start
+    n = str(next(_starts))
+    java_opts = [o.replace("{n}", n) for o in os.environ.get("SWITCHBOARD_BENCH_JAVA_OPTS", "").split()]
+    return (["java"] + java_opts + list(jvm) + [
+        f"-Dquarkus.http.port={port}",
+        "-Dquarkus.http.host=127.0.0.1",
+        f"-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:{pg.port}/switchboard",
+        "-Dquarkus.datasource.username=postgres",
+        "-Dquarkus.datasource.password=postgres",
+        "-Dquarkus.log.level=WARN",
+    ] + list(extra) + ["-jar", os.path.join(PROJECT_DIR, "target", "quarkus-app", "quarkus-run.jar")])
+
+
+def node_env(args):
+    env = dict(os.environ)
+    env["NODE_PATH"] = args.node_modules
+    return env
+
+
+def selected(args, servers):
+    keys = [k for k in args.servers.split(",") if k]
+    return [s for s in servers if not keys or s.key in keys]
+
+
+def start_server(procs, server, timeout_s=90):
+    server.proc = procs.start(server.key, server.cmd, env=server.env)
+    wait_until(lambda: http_ok(server.ready_url), timeout_s, server.proc, server.label)
+    return server.proc
+
+
+def has_class(fragment):
+    """Whether the built jar carries a capability (its package has classes)."""
+    app_jar = os.path.join(PROJECT_DIR, "target", "quarkus-app", "app")
+    for jar in glob.glob(os.path.join(app_jar, "*.jar")):
+        out = subprocess.run(["unzip", "-l", jar], capture_output=True, text=True).stdout
+        if fragment in out:
+            return True
+    return False
+
+
+# --- HTTP load (wrk) ------------------------------------------------------------------------------
+
+def wrk(url_base, path_template, connections, duration_s, id_max=1):
+    env = dict(os.environ, PATH_TEMPLATE=path_template, ID_MAX=str(id_max))
+    threads = max(1, min(2, connections))
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s", "--timeout", "5s",
+                          "-s", os.path.join(LOAD, "http.lua"), url_base],
+                         capture_output=True, text=True, env=env, timeout=duration_s + 60)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result: {out.stdout} {out.stderr}")
+    r = json.loads(line[len("WRK_JSON "):])
+    secs = r["durationUs"] / 1e6
+    r["rps"] = (r["requests"] - r["non2xx"]) / secs
+    r["errors"] = r["non2xx"] + r["connectErrors"] + r["readErrors"] + r["writeErrors"] + r["timeouts"]
+    r["latencyMs"] = {k: v / 1000 for k, v in r.pop("latencyUs").items()}
+    return r
+
+
+def idle_cores(pids, trees, seconds=3):
+    """CPU the server burns with no load at all, in cores (a warm server should be near zero)."""
+    before, t0 = cpu_ticks(pids, trees), time.monotonic()
+    time.sleep(seconds)
+    return cpu_seconds(before, cpu_ticks(pids, trees)) / (time.monotonic() - t0)
+
+
+def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id_max=1):
+    before = cpu_ticks(pids, trees)
+    r = wrk(url_base, path_template, c, duration_s, id_max)
+    after = cpu_ticks(pids, trees)
+    cpu = cpu_seconds(before, after)
+    r["concurrency"] = c
+    r["serverCpuSeconds"] = cpu
+    own = cpu_seconds({p: before[p] for p in pids if p in before}, {p: after[p] for p in pids if p in after})
+    r["serverCpuSecondsProcess"], r["serverCpuSecondsDatabase"] = own, cpu - own
+    r["serverCpuMsPerRequest"] = cpu * 1000 / max(1, r["requests"])
+    log(f"  {server.label:28s} c={c:<4d} {r['rps']:9.0f} req/s  p50 {r['latencyMs']['p50']:7.2f} ms  "
+        f"p99 {r['latencyMs']['p99']:7.2f} ms  cpu {r['serverCpuMsPerRequest']:.3f} ms/req  errors {r['errors']}")
+    return r
+
+
+# --- workloads ------------------------------------------------------------------------------------
+
+def startup(args, cfg, procs, pg, results):
+    """Spawn to first successful GET /api/users/1, and RSS two seconds later, on a running database.
+    The plain jar is what the target is held against; AppCDS (a class-data archive made by one
+    training start) is measured beside it as the cheapest lever the JVM itself offers."""
+    archive = os.path.join(args.out, "app-cds.jsa")
+    if os.path.exists(archive):
+        os.remove(archive)
+    port = free_port()
+    proc = procs.start("switchboard-appcds-training", switchboard_cmd(port, pg, jvm=[f"-XX:ArchiveClassesAtExit={archive}"]))
+    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/users/1"), 60, proc, "Switchboard")
+    procs.stop(proc)  # the archive is written on a clean exit
+    variants = [("jar", [])]
+    if os.path.exists(archive):
+        variants.append(("jar+AppCDS", [f"-XX:SharedArchiveFile={archive}"]))
+    out = {"command": "java -jar target/quarkus-app/quarkus-run.jar (PostgreSQL already running, schema migrated)",
+           "variants": {}}
+    for variant, jvm in variants:
+        trials = []
+        for i in range(cfg["startup_trials"]):
+            port = free_port()
+            name = f"switchboard-startup-{variant}-{i}"
+            cmd = switchboard_cmd(port, pg, ['-Dquarkus.log.category."io.quarkus".level=INFO'], jvm=jvm)
+            t0 = time.monotonic()
+            proc = procs.start(name, cmd)
+            url = f"http://127.0.0.1:{port}/api/users/1"
+            wait_until(lambda: http_ok(url, 0.5), 60, proc, "Switchboard", interval_s=0.01)
+            first = time.monotonic() - t0
+            time.sleep(2)
+            rss = rss_mb(proc.pid)
+            procs.stop(proc)
+            with open(os.path.join(args.out, "logs", f"{name}.log"), errors="replace") as f:
+                m = re.search(r"started in ([\d.]+)s", f.read())
+            trials.append({"firstRequestSeconds": first, "idleRssMb": rss,
+                           "quarkusReportedStartSeconds": float(m.group(1)) if m else None})
+            log(f"  start-up {variant} trial {i + 1}: first request after {first:.3f} s "
+                f"(Quarkus says started in {m.group(1) if m else '?'} s), idle RSS {rss:.0f} MB")
+        out["variants"][variant] = {
+            "trials": trials,
+            "medianFirstRequestSeconds": statistics.median(t["firstRequestSeconds"] for t in trials),
+            "medianIdleRssMb": statistics.median(t["idleRssMb"] for t in trials)}
+    out.update({k: out["variants"]["jar"][k] for k in ("trials", "medianFirstRequestSeconds", "medianIdleRssMb")})
+    results["startup"] = out
+
+
+def database(args, cfg, procs, pg, results):
+    users = 10000
+    out = {"users": users, "pool": DB_POOL, "servers": {}, "pgbench": {}, "pgbenchPrepared": {}}
+    sb_port, py_port, node_port = free_port(), free_port(), free_port()
+    servers = [
+        Server("switchboard", "Switchboard", switchboard_cmd(sb_port, pg),
+               f"http://127.0.0.1:{sb_port}/api/users/1", with_db=True),
+        Server("aiohttp-asyncpg", "Python aiohttp + asyncpg",
+               [PYTHON, os.path.join(PEERS, "users_aiohttp.py"), str(py_port), pg.url("switchboard"), str(DB_POOL)],
+               f"http://127.0.0.1:{py_port}/api/users/1"),
+        Server("fastify-postgres", "Node fastify + postgres",
+               ["node", os.path.join(PEERS, "users_fastify.js"), str(node_port), pg.url("switchboard"), str(DB_POOL)],
+               f"http://127.0.0.1:{node_port}/api/users/1", env=node_env(args)),
+    ]
+    for server in selected(args, servers):
+        proc = start_server(procs, server)
+        base = server.ready_url.rsplit("/api/", 1)[0]
+        pids, trees = [proc.pid], [pg.postmaster]
+        wrk(base, "/api/users/{id}", max(cfg["db_concurrency"]), cfg["http_warmup_s"], users)  # warm-up
+        idle = idle_cores(pids, trees)
+        log(f"  {server.label:28s} idle after warm-up: {idle:.3f} cores busy (with PostgreSQL)")
+        # highest concurrency first: the JIT has longest to settle before the low-load figures
+        runs = sorted((measured_wrk(server, pids, trees, base, "/api/users/{id}", c, cfg["http_duration_s"], users)
+                       for c in sorted(cfg["db_concurrency"], reverse=True)), key=lambda r: r["concurrency"])
+        out["servers"][server.key] = {"label": server.label, "runs": runs, "idleCoresBusyAfterWarmup": idle}
+        procs.stop(proc)
+    for key, mode in (("pgbench", "simple"), ("pgbenchPrepared", "prepared")):
+        for c in cfg["db_concurrency"]:
+            conns = min(c, DB_POOL)
+            same = next((v for v in out[key].values() if v["connections"] == conns), None)
+            if same:  # pgbench never runs more connections than the pool: reuse that run
+                out[key][str(c)] = dict(same, concurrency=c)
+                continue
+            before = cpu_ticks([], [pg.postmaster])
+            res = subprocess.run([f"{pg.bin}/pgbench", "-S", "-n", "-M", mode, "-c", str(conns), "-j", str(min(2, conns)),
+                                  "-T", str(cfg["http_duration_s"]), "-h", "127.0.0.1", "-p", str(pg.port),
+                                  "-U", "postgres", "pgbench"], capture_output=True, text=True, check=True)
+            cpu = cpu_seconds(before, cpu_ticks([], [pg.postmaster]))
+            tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", res.stdout).group(1))
+            lat = re.search(r"latency average = ([\d.]+) ms", res.stdout)
+            out[key][str(c)] = {"concurrency": c, "connections": conns, "tps": tps,
+                                "latencyAverageMs": float(lat.group(1)) if lat else None, "postgresCpuSeconds": cpu}
+            log(f"  pgbench -S -M {mode:8s} -c {conns:<3d} (for c={c}) {tps:9.0f} tps")
+    results["database"] = out
+
+
+def fanout(args, cfg, procs, pg, results):
+    if not has_class("dev/switchboard/fanout/"):
+        results["fanout"] = {"skipped": "the fan-out capability (/api/aggregate) is not in this build"}
+        log("fan-out: SKIPPED, /api/aggregate is not in this build")
+        return
+    delay_ms = 20
+    up_ports = [free_port() for _ in range(3)]
+    upstreams = [f"http://127.0.0.1:{p}" for p in up_ports]
+    up = procs.start("upstreams", ["node", os.path.join(PEERS, "upstream.js"), str(delay_ms)] + [str(p) for p in up_ports])
+    wait_until(lambda: all(port_open(p) for p in up_ports), 20, up, "upstreams")
+    sb_port, py_port, node_port = free_port(), free_port(), free_port()
+    # every server may have 256 connections per upstream open at once (undici Pool, aiohttp limit, in-flight bound)
+    sources = ["-Dswitchboard.fanout.max-in-flight=768"]
+    for name, url in zip(("a", "b", "c"), upstreams):
+        sources.append(f"-Dswitchboard.fanout.sources.{name}.url={url}/")
+    servers = [
+        Server("switchboard", "Switchboard", switchboard_cmd(sb_port, pg, sources),
+               f"http://127.0.0.1:{sb_port}/api/aggregate"),
+        Server("aiohttp-gather", "Python aiohttp + gather",
+               [PYTHON, os.path.join(PEERS, "fanout_aiohttp.py"), str(py_port)] + [u + "/" for u in upstreams],
+               f"http://127.0.0.1:{py_port}/api/aggregate"),
+        Server("undici-promise-all", "Node undici + Promise.all",
+               ["node", os.path.join(PEERS, "fanout_undici.js"), str(node_port)] + upstreams,
+               f"http://127.0.0.1:{node_port}/api/aggregate", env=node_env(args)),
+    ]
+    out = {"upstreamDelayMs": delay_ms, "upstreams": 3, "servers": {},
+           "ideal": {str(c): {"concurrency": c, "p50Ms": delay_ms, "rps": c * 1000 / delay_ms}
+                     for c in cfg["fanout_concurrency"]}}
+    for server in selected(args, servers):
+        proc = start_server(procs, server)
+        base = server.ready_url.rsplit("/api/", 1)[0]
+        wrk(base, "/api/aggregate", max(cfg["fanout_concurrency"]), cfg["http_warmup_s"])
+        idle = idle_cores([proc.pid], [])
+        log(f"  {server.label:28s} idle after warm-up: {idle:.3f} cores busy")
+        runs = sorted((measured_wrk(server, [proc.pid], [], base, "/api/aggregate", c, cfg["http_duration_s"])
+                       for c in sorted(cfg["fanout_concurrency"], reverse=True)), key=lambda r: r["concurrency"])
+        out["servers"][server.key] = {"label": server.label, "runs": runs, "idleCoresBusyAfterWarmup": idle}
+        procs.stop(proc)
+    procs.stop(up)
+    results["fanout"] = out
+
+
+def chat_load(args, kind, port, params, pids, trees, cfg, mode="broadcast"):
+    cmd = ["node", os.path.join(LOAD, "chat_load.js"), f"--kind={kind}", f"--port={port}", f"--mode={mode}",
+           f"--cpu-pids={','.join(map(str, pids))}", f"--cpu-trees={','.join(map(str, trees))}",
+           f"--warmup={cfg['chat_warmup_s']}", f"--duration={cfg['chat_duration_s']}",
+           f"--grace={cfg['chat_grace_s']}", f"--hold={cfg['idle_hold_s']}"]
+    cmd += [f"--{k}={v}" for k, v in params.items()]
+    res = subprocess.run(cmd, capture_output=True, text=True, env=node_env(args), timeout=300)
+    if res.returncode != 0:
+        raise RuntimeError(f"chat load failed: {res.stderr[-2000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def chat(args, cfg, procs, pg, results):
+    if not has_class("dev/switchboard/chat/"):
+        results["chat"] = {"skipped": "the chat capability (ws /chat/{room}) is not in this build"}
+        log("chat: SKIPPED, /chat/{room} is not in this build")
+        return
+
+    def servers():
+        sb, ws, sio, py = free_port(), free_port(), free_port(), free_port()
+        return [
+            (Server("switchboard", "Switchboard", switchboard_cmd(sb, pg), f"http://127.0.0.1:{sb}/q/health/ready",
+                    with_db=True), "switchboard", sb),
+            (Server("node-ws", "Node ws", ["node", os.path.join(PEERS, "chat_ws.js"), str(ws)],
+                    f"http://127.0.0.1:{ws}/", env=node_env(args)), "ws", ws),
+            (Server("socketio", "Socket.IO (rooms)", ["node", os.path.join(PEERS, "chat_socketio.js"), str(sio)],
+                    f"http://127.0.0.1:{sio}/", env=node_env(args)), "socketio", sio),
+            (Server("python-websockets", "Python websockets",
+                    [PYTHON, os.path.join(PEERS, "chat_websockets.py"), str(py)], None), "ws", py),
+        ]
+
+    out = {"fixed": dict(cfg["chat_fixed"]), "saturation": dict(cfg["chat_saturation"]), "servers": {}}
+    for server, kind, port in [s for s in servers() if s[0] in selected(args, [s[0]])]:
+        if server.ready_url is None:  # the Python peer answers only WebSocket handshakes
+            server.proc = procs.start(server.key, server.cmd)
+            wait_until(lambda: port_open(port), 30, server.proc, server.label)
+        else:
+            start_server(procs, server)
+        pids = [server.proc.pid]
+        trees = [pg.postmaster] if server.with_db else []
+        entry = {"label": server.label}
+        for load in ("fixed", "saturation"):
+            r = chat_load(args, kind, port, cfg[f"chat_{load}"], pids, trees, cfg)
+            entry[load] = r
+            log(f"  {server.label:20s} {load:10s} {r['deliveriesPerSecond']:9.0f} deliveries/s "
+                f"(ratio {r['deliveryRatio'] or 0:.3f})  p50 {r['latencyMs']['p50'] or 0:8.2f} ms  "
+                f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms  cpu {r['serverCpuMsPer1000Deliveries'] or 0:7.2f} ms/1000 "
+                f"(process {r['serverCpuSecondsProcess']:.2f} s + database {r['serverCpuSecondsDatabase']:.2f} s)  "
+                f"duplicates/reordered {r['duplicatesOrReordered']}  echoes {r['echoes']}  errors {r['errors']}")
+        procs.stop(server.proc)
+        # idle connections on a fresh server, so the memory figure is not the broadcast's leftovers
+        if server.ready_url is None:
+            server.proc = procs.start(server.key + "-idle", server.cmd)
+            wait_until(lambda: port_open(port), 30, server.proc, server.label)
+        else:
+            server.key += "-idle"
+            start_server(procs, server)
+        time.sleep(1)
+        r = chat_load(args, kind, port, {"clients": cfg["idle_clients"], "rooms": cfg["idle_rooms"],
+                                         "connect-parallel": 200}, [server.proc.pid], [], cfg, mode="idle")
+        entry["idle"] = r
+        log(f"  {server.label:20s} idle: {r['connected']} connected, {r['stillOpenAfterHold']} still open, "
+            f"RSS {r['rssBeforeMb']:.0f} -> {r['rssAfterMb']:.0f} MB ({r['rssPer1000ConnectionsMb'] or 0:.1f} MB/1000), "
+            f"settled after {r['settleSeconds']:.1f} s, then {r['serverCpuCoresBusyWhileIdle']:.3f} cores busy")
+        procs.stop(server.proc)
+        out["servers"][server.key.replace("-idle", "")] = entry
+    results["chat"] = out
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+def run_at(runs, c):
+    return next((r for r in runs if r["concurrency"] == c), None)
+
+
+def targets(results):
+    t = []
+
+    def add(name, value, goal, met, detail):
+        t.append({"target": name, "value": value, "goal": goal, "met": bool(met) if met is not None else None,
+                  "detail": detail})
+
+    chat = results.get("chat", {})
+    sb = node = None
+    if "servers" in chat and "switchboard" in chat["servers"]:
+        sb, node = chat["servers"]["switchboard"], chat["servers"].get("node-ws")
+    if "servers" in chat and "switchboard" in chat["servers"] and node:
+        a, b = sb["fixed"]["serverCpuMsPer1000Deliveries"], node["fixed"]["serverCpuMsPer1000Deliveries"]
+        if a and b:
+            add("chat CPU per delivery vs Node ws (fixed load)", a / b, "<= 0.667", a / b <= 2 / 3,
+                f"{a:.1f} vs {b:.1f} ms CPU per 1000 deliveries (Switchboard includes its PostgreSQL)")
+        a, b = sb["fixed"]["latencyMs"]["p99"], node["fixed"]["latencyMs"]["p99"]
+        if a and b:
+            add("chat p99 latency vs Node ws (fixed load)", a / b, "<= 1.0", a <= b, f"{a:.2f} vs {b:.2f} ms")
+    if "servers" in chat and "switchboard" in chat["servers"]:
+        idle = chat["servers"]["switchboard"]["idle"]
+        add("chat 10,000 idle connections within 300 MB RSS", idle["rssAfterMb"], "<= 300 MB",
+            idle["rssAfterMb"] <= 300 and idle["stillOpenAfterHold"] >= 10000 and idle["clients"] >= 10000,
+            f"{idle['stillOpenAfterHold']} of {idle['clients']} connections open, RSS {idle['rssAfterMb']:.0f} MB")
+    fan = results.get("fanout", {})
+    if "servers" in fan:
+        s = fan["servers"]
+        sb, py, node = (run_at(s[k]["runs"], 64) if k in s else None
+                        for k in ("switchboard", "aiohttp-gather", "undici-promise-all"))
+        ideal = fan["ideal"].get("64", {}).get("rps")
+        if sb and py:
+            add("fan-out req/s vs aiohttp + gather at 64 clients", sb["rps"] / py["rps"], ">= 4", sb["rps"] / py["rps"] >= 4,
+                f"{sb['rps']:.0f} vs {py['rps']:.0f} req/s; no server can exceed {ideal / py['rps']:.2f}x here "
+                f"(64 clients / 20 ms = {ideal:.0f} req/s)")
+        if sb and node:
+            add("fan-out req/s vs Node undici + Promise.all at 64 clients", sb["rps"] / node["rps"], ">= 2",
+                sb["rps"] / node["rps"] >= 2, f"{sb['rps']:.0f} vs {node['rps']:.0f} req/s; no server can exceed "
+                f"{ideal / node['rps']:.2f}x here (64 clients / 20 ms = {ideal:.0f} req/s)")
+        low = run_at(s["switchboard"]["runs"], 1) if "switchboard" in s else None
+        if low:
+            d = fan["upstreamDelayMs"]
+            add("fan-out p50 at low load vs slowest upstream", low["latencyMs"]["p50"] / d, "<= 1.10",
+                low["latencyMs"]["p50"] <= 1.1 * d, f"p50 {low['latencyMs']['p50']:.2f} ms vs {d} ms delay, 1 client")
+    db = results.get("database")
+    if db and "switchboard" in db.get("servers", {}):
+        sb = run_at(db["servers"]["switchboard"]["runs"], DB_POOL)
+        pgb = db["pgbench"].get(str(DB_POOL))
+        if sb and pgb:
+            add(f"GET /api/users/{{id}} vs pgbench -S at {DB_POOL} connections", sb["rps"] / pgb["tps"], ">= 0.5",
+                sb["rps"] / pgb["tps"] >= 0.5, f"{sb['rps']:.0f} req/s vs {pgb['tps']:.0f} tps")
+    st = results.get("startup")
+    if st:
+        v = st["medianFirstRequestSeconds"]
+        add("start-up to first request (JVM jar, database running)", v, "< 1.5 s", v < 1.5,
+            f"median of {len(st['trials'])}: {v:.3f} s; idle RSS {st['medianIdleRssMb']:.0f} MB")
+    results["targets"] = t
+
+
+# --- machine --------------------------------------------------------------------------------------
+
+def first_line(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+        return (r.stdout or r.stderr).strip().splitlines()[0]
+    except Exception:
+        return None
+
+
+def machine(args):
+    mem = None
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+    model = None
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    os_name = None
+    if os.path.exists("/etc/os-release"):
+        with open("/etc/os-release") as f:
+            m = re.search(r'PRETTY_NAME="([^"]+)"', f.read())
+            os_name = m.group(1) if m else None
+    load = os.getloadavg()
+    return {"cores": os.cpu_count(), "cpuModel": model, "memoryGb": mem, "os": os_name,
+            "kernel": platform.release(), "loadAverageAtStart": [round(x, 2) for x in load],
+            "java": first_line(["java", "-version"]), "node": first_line(["node", "--version"]),
+            "python": first_line([PYTHON, "--version"]), "wrk": first_line(["wrk", "-v"])}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--long", action="store_true", help="longer runs and more concurrency levels")
+    parser.add_argument("--only", default="startup,database,fanout,chat",
+                        help="comma-separated workloads (startup, database, fanout, chat)")
+    parser.add_argument("--out", default=os.path.join(PROJECT_DIR, "target", "bench"))
+    parser.add_argument("--postgres-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra PostgreSQL setting for experiments, e.g. synchronous_commit=off (repeatable)")
+    parser.add_argument("--servers", default="",
+                        help="comma-separated server keys to run (default all), e.g. switchboard,node-ws")
+    parser.add_argument("--node-modules", required=True)
+    args = parser.parse_args()
+    cfg = LONG if args.long else QUICK
+    shutil.rmtree(os.path.join(args.out, "logs"), ignore_errors=True)
+    os.makedirs(os.path.join(args.out, "logs"))
+    procs = Processes(os.path.join(args.out, "logs"))
+    pg = Postgres(procs, args.postgres_option)
+
+    def cleanup(*_):
+        pg.stop()  # fast shutdown first: it disconnects the servers' pools instead of waiting for them
+        procs.stop_all()
+
+    atexit.register(cleanup)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda s, f: sys.exit(128 + s))
+
+    started = time.monotonic()
+    results = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               "mode": "long" if args.long else "quick", "machine": machine(args), "parameters": cfg,
+               "postgresOptions": args.postgres_option,
+               "switchboardJavaOptions": os.environ.get("SWITCHBOARD_BENCH_JAVA_OPTS", "")}
+    log(f"mode {results['mode']} on {results['machine']['cores']} cores, {results['machine']['memoryGb']} GB")
+    pg.start()
+    results["machine"]["postgres"] = pg.version
+    pg.psql("postgres", "CREATE DATABASE switchboard")
+    pg.psql("postgres", "CREATE DATABASE pgbench")
+    subprocess.run([f"{pg.bin}/pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", str(pg.port),
+                    "-U", "postgres", "pgbench"], check=True, capture_output=True)
+    # one start to run the migrations, then the users every reader looks up
+    port = free_port()
+    proc = procs.start("switchboard-migrate", switchboard_cmd(port, pg))
+    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/q/health/ready"), 120, proc, "Switchboard")
+    procs.stop(proc)
+    pg.psql("switchboard", "INSERT INTO users (name, email) SELECT 'User ' || g, 'user' || g || '@example.com' "
+                           "FROM generate_series(1, 10000) g; ANALYZE")
+
+    only = args.only.split(",")
+    for name, fn in (("startup", startup), ("database", database), ("fanout", fanout), ("chat", chat)):
+        if name in only:
+            log(f"workload {name}")
+            t0 = time.monotonic()
+            try:
+                fn(args, cfg, procs, pg, results)
+            except Exception as e:  # one broken workload must not hide the others
+                log(f"workload {name} FAILED: {e}")
+                results[name] = {"failed": str(e)}
+            log(f"workload {name} took {time.monotonic() - t0:.0f} s")
+    targets(results)
+    results["machine"]["loadAverageAtEnd"] = [round(x, 2) for x in os.getloadavg()]
+    results["elapsedSeconds"] = round(time.monotonic() - started)
+    md, charts = report.write_all(results, args.out)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    log(f"wrote {os.path.join(args.out, 'results.json')}, summary.md and {len(charts)} charts "
+        f"after {results['elapsedSeconds']} s")
+    for t in results["targets"]:
+        log(f"  {'MET ' if t['met'] else 'MISS'} {t['target']}: {t['value']:.3f} (goal {t['goal']}) {t['detail']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.platform.EmbeddedDatabaseConfigSourceFactory;
+import dev.switchboard.support.PackagedApplication;
+
+/** The packaged artifact started the way a container starts it: environment variables only. */
+class ContainerStartupIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void startsFromEnvironmentVariablesAloneAndLogsOneJsonObjectPerLine() throws Exception {
+        try (PackagedApplication app = PackagedApplication.start(PackagedApplication.datasourceEnvironment())) {
+            int port = app.awaitPort(Duration.ofSeconds(90));
+            HttpResponse<String> users = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users?limit=1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(users.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(users.body()).has("items")).isTrue();
+            app.terminate();
+            app.awaitExit(Duration.ofSeconds(30));
+
+            List<String> lines = app.output().stream().filter(line -> !line.isBlank()).toList();
+            assertThat(lines).isNotEmpty();
+            for (String line : lines) {
+                JsonNode entry = JSON.readTree(line);
+                assertThat(entry.isObject()).as(line).isTrue();
+                assertThat(entry.path("level").asText()).as(line).isNotBlank();
+                assertThat(entry.has("message")).as(line).isTrue();
+            }
+            assertThat(lines).anyMatch(line -> line.contains("Listening on"));
+        }
+    }
+
+    @Test
+    void withoutADatasourceStopsAtStartUpNamingTheVariablesToSet() throws Exception {
+        try (PackagedApplication app = PackagedApplication.start(Map.of("SWITCHBOARD_EMBEDDED_DATABASE_ENABLED", "false"))) {
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).as("exit code").isNotZero();
+            String output = String.join("\n", app.output());
+            assertThat(output).contains(EmbeddedDatabaseConfigSourceFactory.DATASOURCE_VARIABLES);
+            assertThat(output).doesNotContain("Started embedded PostgreSQL").doesNotContain("Listening on");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.switchboard.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The artifact that {@code ./mvnw package} built (the fast-jar, or the native executable with
+ * {@code -Dnative}), started as its own process the way a container starts it: configured through
+ * environment variables only, stopped with SIGTERM. For tests of start-up and shutdown, which a
+ * shared {@code @QuarkusIntegrationTest} application cannot show.
+ */
+public final class PackagedApplication implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^\\s:]+:(\\d+)");
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private PackagedApplication(Process process) {
+        this.process = process;
+        reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(output::add);
+            } catch (IOException | UncheckedIOException e) {
+                output.add("[output reader failed: " + e + "]");
+            }
+        }, "packaged-application-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts the packaged artifact with exactly these environment variables on top of a clean
+     * environment (no inherited QUARKUS_* or SWITCHBOARD_* variables) and a random HTTP port.
+     */
+    public static PackagedApplication start(Map<String, String> environment) {
+        ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("SWITCHBOARD_"));
+        builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        builder.environment().putAll(environment);
+        try {
+            return new PackagedApplication(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + builder.command(), e);
+        }
+    }
+
+    /** What a platform gives the service: the three datasource variables, pointing at the test database. */
+    public static Map<String, String> datasourceEnvironment() {
+        Map<String, String> environment = new HashMap<>();
+        PostgresTestResource.database().forEach((property, value) -> {
+            if (!property.contains(".jdbc.")) {
+                environment.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value);
+            }
+        });
+        environment.put("SWITCHBOARD_EMBEDDED_DATABASE_ENABLED", "false");
+        return environment;
+    }
+
+    private static List<String> command() {
+        Path target = Path.of("target");
+        Properties artifact = new Properties();
+        try (Reader in = Files.newBufferedReader(target.resolve("quarkus-artifact.properties"))) {
+            artifact.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("No packaged artifact: run ./mvnw package first", e);
+        }
+        Path path = target.resolve(artifact.getProperty("path")).toAbsolutePath();
+        List<String> command = new ArrayList<>();
+        switch (artifact.getProperty("type")) {
+            case "jar" -> {
+                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.add("-jar");
+                command.add(path.toString());
+            }
+            case "native" -> command.add(path.toString());
+            default -> throw new IllegalStateException("Cannot start a " + artifact.getProperty("type") + " artifact");
+        }
+        return command;
+    }
+
+    /** Waits for the "Listening on" log line and returns the HTTP port; fails if the process exits first. */
+    public int awaitPort(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : output) {
+                Matcher listening = LISTENING.matcher(line);
+                if (listening.find()) {
+                    return Integer.parseInt(listening.group(1));
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("The application exited with " + process.exitValue() + ":\n" + String.join("\n", output));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The application did not start within " + timeout + ":\n" + String.join("\n", output));
+    }
+
+    /** Sends SIGTERM, as the kubelet or {@code docker stop} does. */
+    public void terminate() {
+        // Through the handle: Process.destroy() would also close our end of the output pipe.
+        process.toHandle().destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end and returns its exit code, or fails after the timeout. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("The application still runs after " + timeout + ":\n" + String.join("\n", output));
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    /** Everything the process wrote to stdout and stderr so far, line by line. */
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -24,7 +24,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientRequest;
-import io.vertx.mutiny.core.http.HttpClientResponse;
 
 /**
  * Calls one source and always ends in exactly one {@link SourceOutcome}: the returned {@code Uni} never

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,12 +14,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 
 /**
  * What the replicas share, through PostgreSQL only: presence rows, a heartbeat per replica, and
@@ -76,21 +79,34 @@ public class ChatBackplane {
     private final String url;
     private final Optional<String> username;
     private final Optional<String> password;
+    private final Optional<String> sslMode;
+    private final Optional<Boolean> trustAll;
+    private final Optional<String> hostnameVerification;
     private PgSubscriber subscriber;
+    private Cancellable connecting;
     private long heartbeatTimer = -1;
     private volatile boolean listening;
+    private final AtomicLong subscriptions = new AtomicLong();
     private volatile boolean stopping;
+    /** System.nanoTime() since when the listener has not been subscribed (meaningful while not listening). */
+    private volatile long deafSince = System.nanoTime();
 
     ChatBackplane(Pool pool, Vertx vertx, ChatConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            @ConfigProperty(name = "quarkus.datasource.reactive.postgresql.ssl-mode") Optional<String> sslMode,
+            @ConfigProperty(name = "quarkus.datasource.reactive.trust-all") Optional<Boolean> trustAll,
+            @ConfigProperty(name = "quarkus.datasource.reactive.hostname-verification-algorithm") Optional<String> hostnameVerification) {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
         this.url = url;
         this.username = username;
         this.password = password;
+        this.sslMode = sslMode;
+        this.trustAll = trustAll;
+        this.hostnameVerification = hostnameVerification;
     }
 
     public String replica() {
@@ -101,22 +117,45 @@ public class ChatBackplane {
         return listening;
     }
 
-    /** Registers this replica, starts its heartbeat and listens; the returned Uni completes once registered. */
-    public Uni<Void> start(Listener listener, Collection<Presence> present) {
+    /** How many times the listener has subscribed (again) since start-up. */
+    public long subscriptions() {
+        return subscriptions.get();
+    }
+
+    /** How long the listener has not been subscribed; zero while it is. */
+    public Duration deafFor() {
+        return listening ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - deafSince);
+    }
+
+    /** The listener's own connection: the datasource's URL and credentials, and its TLS settings too. */
+    PgConnectOptions listenerOptions() {
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:")
                 ? url.substring("vertx-reactive:".length()) : url);
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options)
+        sslMode.ifPresent(mode -> options.setSslMode(SslMode.of(mode)));
+        trustAll.ifPresent(options::setTrustAll);
+        // As for the datasource, NONE means no hostname verification.
+        hostnameVerification.ifPresent(algorithm -> options.setHostnameVerificationAlgorithm(
+                "NONE".equalsIgnoreCase(algorithm) ? "" : algorithm));
+        return options;
+    }
+
+    /** Registers this replica, starts its heartbeat and listens; the returned Uni completes once registered. */
+    public Uni<Void> start(Listener listener, Collection<Presence> present) {
+        deafSince = System.nanoTime();
+        subscriber = PgSubscriber.subscriber(vertx, listenerOptions())
                 // Reconnect forever, backing off to 2 s; the subscribe handler below then fires again.
                 .reconnectPolicy(retries -> Math.min(2000L, 100L * (1L << Math.min(retries, 5))));
         subscriber.channel(config.channel())
                 .handler(payload -> dispatch(listener, payload))
                 .subscribeHandler(() -> {
+                    subscriptions.incrementAndGet();
                     listening = true;
                     listener.listening();
                 });
         subscriber.closeHandler(() -> {
+            deafSince = System.nanoTime();
             listening = false;
             if (!stopping) {
                 LOG.warn("Chat listener connection closed");
@@ -125,7 +164,7 @@ public class ChatBackplane {
         long every = Math.max(100, config.replicaTimeout().toMillis() / 3);
         heartbeatTimer = vertx.setPeriodic(every, id -> heartbeat(present).subscribe().with(x -> {
         }, e -> LOG.warnf("Chat replica heartbeat failed: %s", e.getMessage())));
-        return register().invoke(() -> subscriber.connect()
+        return register().invoke(() -> connecting = subscriber.connect()
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).indefinitely()
                 .subscribe().with(x -> {
                 }, e -> LOG.error("Chat listener could not connect", e)));
@@ -171,6 +210,25 @@ public class ChatBackplane {
         return pool.preparedQuery(LEAVE).execute(Tuple.of(replica, connection, config.channel())).replaceWithVoid();
     }
 
+    private static final String PRESENT_ELSEWHERE = """
+            SELECT p.name FROM chat_presence p JOIN chat_replicas r ON r.id = p.replica
+            WHERE p.room = $1 AND p.replica <> $3 AND r.seen_at > now() - make_interval(secs => $2)""";
+
+    /** Names present in the room on the other live replicas (this replica knows its own best). */
+    public Uni<List<String>> presentElsewhere(String room) {
+        return pool.preparedQuery(PRESENT_ELSEWHERE)
+                .execute(Tuple.of(room, config.replicaTimeout().toMillis() / 1000.0, replica))
+                .map(ChatBackplane::names);
+    }
+
+    private static List<String> names(Iterable<Row> rows) {
+        List<String> names = new ArrayList<>();
+        for (Row row : rows) {
+            names.add(row.getString(0));
+        }
+        return names;
+    }
+
     /** Names present in the room on every live replica, earliest first. */
     public Uni<List<String>> present(String room) {
         return pool.preparedQuery(PRESENT).execute(Tuple.of(room, config.replicaTimeout().toMillis() / 1000.0))
@@ -188,6 +246,9 @@ public class ChatBackplane {
         stopping = true;
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
+        }
+        if (connecting != null) {
+            connecting.cancel(); // a first connect still retrying must not reconnect after the close below
         }
         Uni<Void> closed = subscriber == null ? Uni.createFrom().voidItem() : subscriber.close();
         return closed.onFailure().recoverWithNull()

@@ -84,6 +84,13 @@ public interface ChatConfig {
     @WithDefault("3s")
     Duration shutdownFlushTimeout();
 
+    /**
+     * How long the backplane listener may be disconnected before the readiness check reports DOWN: a
+     * replica that cannot hear the others is taken out of rotation rather than serving stale rooms.
+     */
+    @WithDefault("5s")
+    Duration listenerGrace();
+
     /** PostgreSQL channel shared by the replicas. */
     @WithDefault("switchboard_chat")
     String channel();

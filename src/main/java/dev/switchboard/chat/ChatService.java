@@ -79,6 +79,7 @@ public class ChatService implements ChatBackplane.Listener {
     /** Every connection here, by connection id (which is also stored with the messages it sends). */
     private final Map<String, Member> members = new HashMap<>();
     private volatile boolean shuttingDown;
+    private volatile long heartbeatTimer = -1;
     private final java.util.concurrent.atomic.AtomicBoolean unregistered = new java.util.concurrent.atomic.AtomicBoolean();
 
     ChatService(ChatConfig config, MessageRepository messages, ChatBackplane backplane, ObjectMapper json,
@@ -104,7 +105,7 @@ public class ChatService implements ChatBackplane.Listener {
         context.runOnContext(v -> thread.complete(Thread.currentThread()));
         loopThread = thread.join();
         backplane.start(this, present.values()).await().atMost(java.time.Duration.ofSeconds(60));
-        context.runOnContext(v -> vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
+        context.runOnContext(v -> heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
         LOG.infof("Chat replica %s ready", backplane.replica());
     }
 
@@ -164,6 +165,7 @@ public class ChatService implements ChatBackplane.Listener {
         room.members.add(member);
         members.put(member.id, member);
         present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.name));
+        room.counted(member.name, 1);
         broadcastPresence(room, "join", member.name, member);
         int limit = since >= 0 ? config.recoveryLimit() : config.historySize();
         backplane.join(member.id, member.room, member.name)
@@ -195,6 +197,9 @@ public class ChatService implements ChatBackplane.Listener {
         }
         send(member, encode(new ChatFrames.Welcome(member.room, member.name, presence, recent.messages(),
                 recent.truncated())));
+        if (room.presence == null) {
+            room.presence = multiset(presence); // what this replica tells the room from now on
+        }
         member.delivered = recent.lastId();
         if (room.cursor < 0) {
             room.cursor = recent.lastId();
@@ -226,6 +231,11 @@ public class ChatService implements ChatBackplane.Listener {
             return;
         }
         member.ready = true;
+        List<String> held = member.held;
+        member.held = null;
+        if (held != null) {
+            held.forEach(frame -> send(member, frame));
+        }
         List<Outgoing> early = member.early;
         member.early = null;
         if (early != null) {
@@ -249,6 +259,7 @@ public class ChatService implements ChatBackplane.Listener {
             present.remove(member.id);
             Room room = rooms.get(member.room);
             if (room != null && room.members.remove(member)) {
+                room.counted(member.name, -1);
                 broadcastPresence(room, "leave", member.name, member);
                 if (room.members.isEmpty() && room.outbox.isEmpty() && !room.writing) {
                     rooms.remove(room.name);
@@ -359,7 +370,7 @@ public class ChatService implements ChatBackplane.Listener {
             messagesIn.increment(size);
             for (int i = 0; i < size; i++) {
                 ChatMessage message = stored.get(i);
-                send(batch[i].member, encode(new ChatFrames.Ack(message.id(), message.room(), message.at())));
+                sendWhenWelcomed(batch[i].member, encode(new ChatFrames.Ack(message.id(), message.room(), message.at())));
             }
             publish(room, stored, batch);
             afterWrite(room);
@@ -367,7 +378,9 @@ public class ChatService implements ChatBackplane.Listener {
             room.writing = false;
             LOG.warnf("Could not store %d message(s) in %s: %s", size, room.name, failure.getMessage());
             for (Pending pending : batch) {
-                error(pending.member, "unavailable", "the message could not be stored; try again");
+                // The insert may have committed with only its reply lost: the client should check before resending.
+                error(pending.member, "unavailable", "the message may not have been stored; "
+                        + "reconnect with since= to see whether it was before sending it again");
             }
             afterWrite(room);
         });
@@ -500,6 +513,7 @@ public class ChatService implements ChatBackplane.Listener {
         onLoop(() -> {
             Room found = rooms.get(room);
             if (found != null) {
+                found.counted(name, joined ? 1 : -1);
                 broadcastPresence(found, joined ? "join" : "leave", name, null);
             }
         });
@@ -507,8 +521,59 @@ public class ChatService implements ChatBackplane.Listener {
 
     @Override
     public void listening() {
-        // Notifications may have been lost while the listener was away: read what is new from the table.
-        onLoop(() -> List.copyOf(rooms.values()).forEach(this::replay));
+        // Notifications may have been lost while the listener was away: read what is new from the tables.
+        onLoop(() -> List.copyOf(rooms.values()).forEach(room -> {
+            replay(room);
+            resyncPresence(room);
+        }));
+    }
+
+    /**
+     * Tells the room's clients the joins and leaves this replica missed: the other replicas' presence
+     * is re-read from the table, ours is what is connected here, and the difference from what the room
+     * was last told goes out as presence frames.
+     */
+    private void resyncPresence(Room room) {
+        backplane.presentElsewhere(room.name).emitOn(onLoop).subscribe().with(elsewhere -> {
+            if (rooms.get(room.name) != room || room.presence == null) {
+                return; // gone, or not welcomed anyone yet: the first welcome reads the table anyway
+            }
+            Map<String, Integer> now = multiset(elsewhere);
+            room.members.forEach(member -> now.merge(member.name, 1, Integer::sum));
+            Map<String, Integer> told = room.presence;
+            room.presence = now;
+            now.forEach((name, count) -> {
+                for (int i = told.getOrDefault(name, 0); i < count; i++) {
+                    broadcastPresence(room, "join", name, null);
+                }
+            });
+            told.forEach((name, count) -> {
+                for (int i = now.getOrDefault(name, 0); i < count; i++) {
+                    broadcastPresence(room, "leave", name, null);
+                }
+            });
+        }, failure -> LOG.warnf("Could not re-read presence of %s: %s", room.name, failure.getMessage()));
+    }
+
+    private static Map<String, Integer> multiset(List<String> names) {
+        Map<String, Integer> counts = new HashMap<>();
+        names.forEach(name -> counts.merge(name, 1, Integer::sum));
+        return counts;
+    }
+
+    /** Acks and errors: never before the welcome, so they wait on the chat loop until it was sent. */
+    private void sendWhenWelcomed(Member member, String frame) {
+        if (member.ready) {
+            send(member, frame);
+        } else if (!member.closing) {
+            if (member.held == null) {
+                member.held = new ArrayList<>();
+            } else if (member.held.size() >= config.maxOutboundFrames()) {
+                slowConsumer(member);
+                return;
+            }
+            member.held.add(frame);
+        }
     }
 
     /**
@@ -551,9 +616,11 @@ public class ChatService implements ChatBackplane.Listener {
         }
     }
 
+    /** Safe from any thread: the frame goes through the chat loop, after the welcome. */
     private void error(Member member, String code, String detail) {
         rejected(code);
-        send(member, encode(new ChatFrames.Error(code, detail)));
+        String frame = encode(new ChatFrames.Error(code, detail));
+        onLoop(() -> sendWhenWelcomed(member, frame));
     }
 
     private void rejected(String reason) {
@@ -588,6 +655,7 @@ public class ChatService implements ChatBackplane.Listener {
         if (context == null) {
             return;
         }
+        cancelHeartbeat();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         long deadline = System.nanoTime() + config.shutdownFlushTimeout().toNanos();
         onLoop(() -> closeWhenFlushed(deadline, closed));
@@ -630,7 +698,16 @@ public class ChatService implements ChatBackplane.Listener {
         unregister();
     }
 
+    private void cancelHeartbeat() {
+        long timer = heartbeatTimer;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            heartbeatTimer = -1;
+        }
+    }
+
     private void unregister() {
+        cancelHeartbeat();
         if (!unregistered.compareAndSet(false, true)) {
             return;
         }
@@ -678,9 +755,22 @@ public class ChatService implements ChatBackplane.Listener {
         boolean replaying;
         boolean again;
         boolean dirty;
+        /** Names (with how many connections each) this replica last told the room were present; null before any welcome. */
+        Map<String, Integer> presence;
 
         Room(String name) {
             this.name = name;
+        }
+
+        void counted(String name, int delta) {
+            if (presence != null) {
+                int count = presence.getOrDefault(name, 0) + delta;
+                if (count > 0) {
+                    presence.put(name, count);
+                } else {
+                    presence.remove(name);
+                }
+            }
         }
     }
 
@@ -701,6 +791,8 @@ public class ChatService implements ChatBackplane.Listener {
         boolean left;
         long delivered;
         List<Outgoing> early;
+        /** Acks and errors produced before the welcome was sent. */
+        List<String> held;
         // the connection's own event loop only
         double tokens = -1;
         long refilledAt;

@@ -100,9 +100,8 @@ public class InFlightLimiter {
      * configured queue timeout); fails with a 503 {@link ProblemException} otherwise.
      */
     public Uni<Lease> acquire(int permits, Duration maxWait) {
-        if (permits <= 0 || permits > capacity) {
-            throw new IllegalArgumentException("permits must be 1.." + capacity + ": " + permits);
-        }
+        // SourceCatalog refuses at start-up a catalogue larger than the capacity, and picks at least one source.
+        assert permits > 0 && permits <= capacity : "permits must be 1.." + capacity + ": " + permits;
         long waitMillis = Math.max(0, Math.min(queueTimeout.toMillis(), maxWait.toMillis()));
         AtomicReference<Waiter> queued = new AtomicReference<>();
         Uni<Lease> lease = Uni.createFrom().emitter(emitter -> {

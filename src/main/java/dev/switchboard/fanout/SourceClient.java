@@ -15,14 +15,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.fanout.SourceOutcome.Outcome;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.client.impl.WebClientInternal;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.mutiny.ext.web.codec.BodyCodec;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
 
 /**
  * Calls one source and always ends in exactly one {@link SourceOutcome}: the returned {@code Uni} never
@@ -35,7 +36,7 @@ public class SourceClient {
     private static final long MAX_BACKOFF_MS = 250;
 
     private final Vertx vertx;
-    private final WebClient client;
+    private final HttpClient client;
     private final LocalServer local;
     private final ObjectMapper json;
     private final FanoutMetrics metrics;
@@ -47,20 +48,17 @@ public class SourceClient {
         this.json = json;
         this.metrics = metrics;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent("switchboard-fanout")
+        this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
-                .setFollowRedirects(false)
                 // One connection per permitted call, per upstream host.
                 .setMaxPoolSize(config.maxInFlight())
                 .setConnectTimeout(5_000));
-        ((WebClientInternal) client.getDelegate()).addInterceptor(CappedBodyCodec.interceptor());
     }
 
     @PreDestroy
     void close() {
-        client.close();
+        client.closeAndForget();
     }
 
     /** What the upstream answered, before it is judged. */
@@ -80,10 +78,10 @@ public class SourceClient {
     /** Per call state shared by its attempts. */
     private static final class Call {
         int attempts;
-        volatile CappedBodyCodec body;
+        volatile CappedBody body;
 
         void abandon() {
-            CappedBodyCodec current = body;
+            CappedBody current = body;
             if (current != null) {
                 current.abandon();
             }
@@ -122,17 +120,20 @@ public class SourceClient {
 
     private Uni<Reply> attempt(UpstreamSource source, String url, Call call, long deadlineNanos) {
         call.attempts++;
-        CappedBodyCodec body = new CappedBodyCodec(maxBodyBytes);
+        CappedBody body = new CappedBody(maxBodyBytes);
         call.body = body;
         long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        return client.getAbs(url)
-                .putHeader("Accept", "application/json")
+        return client.request(new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(url)
+                .setFollowRedirects(false)
+                .putHeader(HttpHeaders.ACCEPT, "application/json")
+                .putHeader(HttpHeaders.USER_AGENT, "switchboard-fanout")
                 // Closes a silent connection at the deadline instead of leaving it to linger.
-                .timeout(remainingMillis + 50)
-                .as(BodyCodec.<Buffer> newInstance(body))
-                .send()
+                .setIdleTimeout(remainingMillis + 50))
+                .chain(request -> send(request, body))
                 .map(SourceClient::reply)
-                .onFailure(failure -> body.exceeded()).transform(failure -> new CappedBodyCodec.BodyTooLargeException(maxBodyBytes))
+                .onFailure(failure -> body.exceeded()).transform(failure -> new CappedBody.BodyTooLargeException(maxBodyBytes))
                 .onFailure(SourceClient::retryable).recoverWithUni(failure -> {
                     if (call.attempts > source.retries()) {
                         return Uni.createFrom().failure(failure);
@@ -145,11 +146,19 @@ public class SourceClient {
                 });
     }
 
-    private static Reply reply(HttpResponse<Buffer> response) {
-        if (response.statusCode() >= 500) {
-            throw new ServerErrorStatus(response.statusCode());
+    /** Sends {@code request} and reads its answer through {@code body}; a cancelled attempt drops its connection. */
+    private static Uni<Reply> send(HttpClientRequest request, CappedBody body) {
+        body.attach(request);
+        return request.send()
+                .chain(response -> body.read(response).map(content -> new Reply(response.statusCode(), content)))
+                .onCancellation().invoke(body::abandon);
+    }
+
+    private static Reply reply(Reply reply) {
+        if (reply.status() >= 500) {
+            throw new ServerErrorStatus(reply.status());
         }
-        return new Reply(response.statusCode(), response.body());
+        return reply;
     }
 
     // Worth another attempt: the upstream was unreachable, dropped the connection, or failed itself.
@@ -188,7 +197,7 @@ public class SourceClient {
             return finish(source, call, started, requestStart, Outcome.TIMEOUT, null,
                     "no complete answer within " + budgetMillis + " ms", null);
         }
-        if (failure instanceof CappedBodyCodec.BodyTooLargeException) {
+        if (failure instanceof CappedBody.BodyTooLargeException) {
             return finish(source, call, started, requestStart, Outcome.ERROR, null,
                     "upstream body larger than " + maxBodyBytes + " bytes", null);
         }

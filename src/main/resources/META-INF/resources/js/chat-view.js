@@ -58,7 +58,13 @@ export function setUpChat(root = document) {
         } catch {
             // Private windows may refuse storage; remembering the name is only a convenience.
         }
-        connection = new ChatConnection(room, name, onEvent);
+        // A replaced connection still reports its own closing: only the current one may speak.
+        const current = new ChatConnection(room, name, (event) => {
+            if (connection === current) {
+                onEvent(event);
+            }
+        });
+        connection = current;
         connection.connect();
         setJoined(true);
     }

@@ -3,8 +3,10 @@ package dev.switchboard.chat;
 import static dev.switchboard.support.ChatTestClient.connect;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,6 +16,7 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.ChatTestClient;
@@ -22,6 +25,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Clients that do not play along, and a backplane that loses its connection. */
 @QuarkusTest
@@ -35,6 +39,9 @@ class ChatMisbehaviourTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    ChatBackplane backplane;
 
     static String room() {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
@@ -134,14 +141,20 @@ class ChatMisbehaviourTest {
             long first = alice.next("ack").getLong("id");
             bob.next("message");
 
-            // Another replica's message whose notification never arrives (sent on a channel nobody hears).
-            List<ChatMessage> lost = repository.append(room, new String[] { "remote" }, new String[] { "while deaf" },
-                    new String[] { null }, "nobody_listens").await().indefinitely();
-            assertThat(lost.get(0).id()).isEqualTo(first + 1);
-            // Kill the listener's connection: it reconnects, listens again and replays from the table.
-            int killed = pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    + "WHERE query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()").execute().await().indefinitely().size();
-            assertThat(killed).isPositive();
+            // Kill the listener's connection, and while it is down store another replica's message whose
+            // notification never arrives (sent on a channel nobody hears): only the replay can deliver it.
+            long generation = backplane.subscriptions();
+            killListener();
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !backplane.isListening() || backplane.subscriptions() != generation);
+            long lost = repository.append(room, new String[] { "remote" }, new String[] { "while deaf" },
+                    new String[] { null }, "nobody_listens").await().indefinitely().get(0).id();
+            if (backplane.subscriptions() != generation) {
+                // It was back before the insert committed (its replay may have run first): kill it once more
+                // so that the next subscription replays the stored message for sure.
+                killListener();
+            }
+            assertThat(lost).isEqualTo(first + 1);
 
             for (ChatTestClient client : List.of(alice, bob)) {
                 JsonObject replayed = client.next(f -> "message".equals(f.getString("type")) && f.getLong("id") == first + 1,
@@ -157,6 +170,51 @@ class ChatMisbehaviourTest {
             assertThat(alice.messageIds()).containsExactly(first + 1, after);
             assertThat(bob.messageIds()).containsExactly(first, first + 1);
         }
+    }
+
+    @Test
+    void presenceMissedWhileTheListenerWasDownIsSentOnceItIsBack() {
+        String room = room();
+        String ghostReplica = "ghost-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ChatTestClient alice = connect(base.getPort(), room, "alice")) {
+            alice.welcome();
+            // Another replica's client joins, but its notification is lost (the row is written without one).
+            pool.preparedQuery("INSERT INTO chat_replicas (id) VALUES ($1)").execute(Tuple.of(ghostReplica))
+                    .await().indefinitely();
+            pool.preparedQuery("INSERT INTO chat_presence (replica, connection, room, name) VALUES ($1, 'c1', $2, 'ghost')")
+                    .execute(Tuple.of(ghostReplica, room)).await().indefinitely();
+            killListener();
+            JsonObject joined = alice.next(f -> "join".equals(f.getString("type")), "missed join");
+            assertThat(joined.getString("name")).isEqualTo("ghost");
+            assertThat(joined.getString("room")).isEqualTo(room);
+
+            // It leaves, again without a notification.
+            pool.preparedQuery("DELETE FROM chat_presence WHERE replica = $1").execute(Tuple.of(ghostReplica))
+                    .await().indefinitely();
+            killListener();
+            JsonObject left = alice.next(f -> "leave".equals(f.getString("type")), "missed leave");
+            assertThat(left.getString("name")).isEqualTo("ghost");
+            // Each change was told once, and nothing about alice herself.
+            assertThat(alice.frames("join")).hasSize(1);
+            assertThat(alice.frames("leave")).hasSize(1);
+        } finally {
+            pool.preparedQuery("DELETE FROM chat_replicas WHERE id = $1").execute(Tuple.of(ghostReplica))
+                    .await().indefinitely();
+        }
+    }
+
+    @Test
+    void theReadinessCheckReportsTheBackplaneListening() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(backplane::isListening);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'chat-backplane' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'chat-backplane' }.data.listening", equalTo(true));
+    }
+
+    private void killListener() {
+        int killed = pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                + "WHERE query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()").execute().await().indefinitely().size();
+        assertThat(killed).isPositive();
     }
 
     static double slowConsumerCloses() {

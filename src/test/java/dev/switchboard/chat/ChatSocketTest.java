@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.ChatTestClient;
+import dev.switchboard.support.RawWebSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
@@ -230,13 +231,40 @@ class ChatSocketTest {
             List<Long> acked = answers.stream().filter(f -> "ack".equals(f.getString("type"))).map(f -> f.getLong("id")).toList();
             List<JsonObject> errors = answers.stream().filter(f -> "error".equals(f.getString("type"))).toList();
             assertThat(acked.size() + errors.size()).isEqualTo(40);
-            // Burst of 10, then 20 per second: far fewer than 40 get through while they are sent at once.
-            assertThat(acked.size()).isBetween(10, 30);
+            // Burst of 10, then 20 per second: the whole burst gets through, and 40 at once cannot all.
+            // How many refills land meanwhile depends on how fast this client writes, so no upper bound.
+            assertThat(acked.size()).isGreaterThanOrEqualTo(10);
+            assertThat(errors).isNotEmpty();
             assertThat(errors).allSatisfy(e -> assertThat(e.getString("code")).isEqualTo("rate-limited"));
             // bob gets exactly the accepted ones, in order.
             long last = acked.get(acked.size() - 1);
             bob.next(f -> "message".equals(f.getString("type")) && f.getLong("id") == last, "last accepted message");
             assertThat(bob.messageIds()).isEqualTo(acked);
+        }
+    }
+
+    @Test
+    void nothingReachesAClientBeforeItsWelcome() throws Exception {
+        String room = room();
+        for (int c = 0; c < 10; c++) {
+            // Frames sent right after the upgrade, before the server could have welcomed the client.
+            try (RawWebSocket raw = RawWebSocket.connect(port(), "/chat/" + room + "?name=eager" + c, 65536)) {
+                raw.sendText("   ");
+                raw.sendText("{\"type\":\"nonsense\"}");
+                raw.sendText("hello " + c);
+                List<String> types = new ArrayList<>();
+                while (types.size() < 4) {
+                    RawWebSocket.Frame frame = raw.read();
+                    if (frame.opcode() == RawWebSocket.Frame.TEXT) {
+                        String type = new JsonObject(frame.text()).getString("type");
+                        if (!"join".equals(type) && !"leave".equals(type)) {
+                            types.add(type);
+                        }
+                    }
+                }
+                assertThat(types.get(0)).isEqualTo("welcome");
+                assertThat(types.subList(1, 4)).containsExactlyInAnyOrder("error", "error", "ack");
+            }
         }
     }
 

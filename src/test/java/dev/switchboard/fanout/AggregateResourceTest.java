@@ -68,9 +68,10 @@ class AggregateResourceTest {
         long lastStart = sources.stream().mapToLong(s -> number(s, "startedAtMs")).max().getAsLong();
         long firstEnd = sources.stream().mapToLong(s -> number(s, "startedAtMs") + number(s, "elapsedMs")).min().getAsLong();
         assertThat(lastStart).isLessThan(firstEnd);
-        // The slowest is 300 ms, the sum 1,100 ms: the total is the former plus a generous margin.
+        // The overlap above is the proof; the clock only has to stay under the sum (1,100 ms, what calls one
+        // after the other would take), which leaves the slowest (300 ms) a generous margin on a loaded machine.
         long total = body.getLong("elapsedMs");
-        assertThat(total).isGreaterThanOrEqualTo(300).isLessThan(800);
+        assertThat(total).isGreaterThanOrEqualTo(300).isLessThan(1_100);
         Map<String, Object> slow = outcome(body, "slow");
         assertThat(number(slow, "elapsedMs")).isGreaterThanOrEqualTo(300).isLessThanOrEqualTo(total);
         assertThat(slow).containsEntry("status", 200).containsEntry("attempts", 1);
@@ -137,13 +138,17 @@ class AggregateResourceTest {
 
     @Test
     void theRequestDeadlineCapsEverySource() {
+        Upstreams.reset();
         JsonPath body = aggregate("?source=slow&source=fast&deadlineMs=150").then().statusCode(200)
                 .header("X-Fanout-Complete", "false").extract().jsonPath();
         assertThat(outcome(body, "fast")).containsEntry("outcome", "ok");
         Map<String, Object> slow = outcome(body, "slow");
         assertThat(slow).containsEntry("outcome", "timeout");
-        assertThat(number(slow, "elapsedMs")).isLessThan(300);
-        assertThat(body.getLong("elapsedMs")).isLessThan(300);
+        // The slow upstream (300 ms) saw its connection dropped before it could answer: the 150 ms
+        // deadline, not the source's own 2 s timeout, ended the call.
+        await().atMost(Duration.ofSeconds(5)).until(() -> Upstreams.stat("/delay/300", "closedEarly") == 1);
+        assertThat(number(slow, "elapsedMs")).isLessThan(2_000);
+        assertThat(body.getLong("elapsedMs")).isLessThan(2_000);
     }
 
     @Test
@@ -175,7 +180,7 @@ class AggregateResourceTest {
         // The declared 2 MiB was refused up front, well before the cap's worth of it was even sent.
         assertThat(Upstreams.stat("/big/2097152", "bytesSent")).isLessThan(1024 * 1024);
         long sent = Upstreams.stat("/endless", "bytesSent");
-        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> Upstreams.stat("/endless", "bytesSent") == sent);
         assertThat(sent).isLessThan(16L * 1024 * 1024);
     }

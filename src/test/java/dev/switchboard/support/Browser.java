@@ -43,6 +43,8 @@ public final class Browser implements AutoCloseable {
             System.getProperty("switchboard.test.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
+    private static volatile boolean skipAnnounced;
+
     private final ChromeDriver driver;
     private final Path profile;
 
@@ -61,6 +63,10 @@ public final class Browser implements AutoCloseable {
                 + ") are needed for the browser tests; install the Debian packages chromium and chromium-driver";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(missing + " (CI=true, so the browser tests must run)");
+        }
+        if (!skipAnnounced) {
+            skipAnnounced = true;
+            System.err.println("WARNING: " + missing + ": skipping the browser tests outside CI");
         }
         Assumptions.abort(missing + ": skipping the browser tests outside CI");
     }

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -28,19 +28,25 @@ class ChatPageTest {
     static Browser ada;
     static Browser bob;
 
-    @BeforeAll
-    static void openBrowsers() {
-        ada = Browser.open(Browser.DESKTOP);
-        bob = Browser.open(Browser.DESKTOP);
+    @BeforeEach
+    void openBrowsers() {
+        if (ada == null) {
+            ada = Browser.open(Browser.DESKTOP);
+        }
+        if (bob == null) {
+            bob = Browser.open(Browser.DESKTOP);
+        }
     }
 
     @AfterAll
     static void closeBrowsers() {
         if (ada != null) {
             ada.close();
+            ada = null;
         }
         if (bob != null) {
             bob.close();
+            bob = null;
         }
     }
 
@@ -172,6 +178,29 @@ class ChatPageTest {
         // Bob gets exactly the stored ones, each once.
         bob.waitUntil(d -> texts(bob).size() == stored);
         assertThat(texts(bob)).doesNotHaveDuplicates().allSatisfy(text -> assertThat(text).startsWith("burst "));
+    }
+
+    @Test
+    void switchingRoomsWithoutReloadingShowsOnlyTheNewRoom() {
+        String first = freshRoom();
+        String second = freshRoom();
+        join(bob, "Bob", second);
+        say(bob, "in the second room");
+        join(ada, "Ada", first);
+        say(ada, "in the first room");
+
+        WebElement roomInput = ada.find("#chat-room");
+        roomInput.clear();
+        roomInput.sendKeys(second, Keys.ENTER);
+
+        ada.waitUntil(d -> texts(ada).equals(List.of("in the second room")));
+        ada.waitUntil(d -> online(ada).containsAll(List.of("Ada", "Bob")));
+        // The first room's connection closing afterwards must not reset the page.
+        bob.waitUntil(d -> notices(bob).contains("Ada joined"));
+        assertThat(ada.find("#chat-status").getDomAttribute("data-state")).isEqualTo("open");
+        assertThat(ada.find("#chat-status").getText()).contains("#" + second);
+        say(ada, "hello second room");
+        bob.waitUntil(d -> texts(bob).contains("hello second room"));
     }
 
     static String freshRoom() {

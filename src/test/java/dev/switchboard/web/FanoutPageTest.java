@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -32,15 +32,18 @@ class FanoutPageTest {
 
     static Browser browser;
 
-    @BeforeAll
-    static void openBrowser() {
-        browser = Browser.open(Browser.DESKTOP);
+    @BeforeEach
+    void openBrowser() {
+        if (browser == null) {
+            browser = Browser.open(Browser.DESKTOP);
+        }
     }
 
     @AfterAll
     static void closeBrowser() {
         if (browser != null) {
             browser.close();
+            browser = null;
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
@@ -25,15 +25,18 @@ class PageTest {
 
     static Browser browser;
 
-    @BeforeAll
-    static void openBrowser() {
-        browser = Browser.open(Browser.DESKTOP);
+    @BeforeEach
+    void openBrowser() {
+        if (browser == null) {
+            browser = Browser.open(Browser.DESKTOP);
+        }
     }
 
     @AfterAll
     static void closeBrowser() {
         if (browser != null) {
             browser.close();
+            browser = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.chat;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -80,7 +82,7 @@ public class ChatService implements ChatBackplane.Listener {
     private final Map<String, Member> members = new HashMap<>();
     private volatile boolean shuttingDown;
     private volatile long heartbeatTimer = -1;
-    private final java.util.concurrent.atomic.AtomicBoolean unregistered = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean unregistered = new AtomicBoolean();
 
     ChatService(ChatConfig config, MessageRepository messages, ChatBackplane backplane, ObjectMapper json,
             Vertx vertx, MeterRegistry registry) {
@@ -104,7 +106,7 @@ public class ChatService implements ChatBackplane.Listener {
         CompletableFuture<Thread> thread = new CompletableFuture<>();
         context.runOnContext(v -> thread.complete(Thread.currentThread()));
         loopThread = thread.join();
-        backplane.start(this, present.values()).await().atMost(java.time.Duration.ofSeconds(60));
+        backplane.start(this, present.values()).await().atMost(Duration.ofSeconds(60));
         context.runOnContext(v -> heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat()));
         LOG.infof("Chat replica %s ready", backplane.replica());
     }
@@ -712,7 +714,7 @@ public class ChatService implements ChatBackplane.Listener {
             return;
         }
         try {
-            backplane.stop().await().atMost(java.time.Duration.ofSeconds(5));
+            backplane.stop().await().atMost(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOG.infof("Could not unregister this chat replica (others drop it after %s): %s",
                     config.replicaTimeout(), e.getMessage());
@@ -780,7 +782,7 @@ public class ChatService implements ChatBackplane.Listener {
         final String room;
         final String name;
         final AtomicInteger outstanding = new AtomicInteger();
-        final java.util.concurrent.atomic.AtomicBoolean departed = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean departed = new AtomicBoolean();
         final Consumer<Void> written = x -> outstanding.decrementAndGet();
         final Consumer<Throwable> failed = e -> outstanding.decrementAndGet();
         volatile boolean closing;

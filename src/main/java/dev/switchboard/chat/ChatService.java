@@ -332,7 +332,7 @@ public class ChatService implements ChatBackplane.Listener {
             error(member, "unavailable", "the server is shutting down; reconnect");
             return;
         }
-        if (!member.tryAcquire(now, config.ratePerSecond(), config.rateBurst())) {
+        if (!member.rate.tryAcquire(now, config.ratePerSecond(), config.rateBurst())) {
             error(member, "rate-limited", "more than " + config.rateBurst() + " messages at once or "
                     + config.ratePerSecond() + " per second; this one was not sent");
             return;
@@ -796,28 +796,13 @@ public class ChatService implements ChatBackplane.Listener {
         /** Acks and errors produced before the welcome was sent. */
         List<String> held;
         // the connection's own event loop only
-        double tokens = -1;
-        long refilledAt;
+        final RateLimit rate = new RateLimit();
 
         Member(WebSocketConnection connection, String room, String name) {
             this.connection = connection;
             this.id = connection.id();
             this.room = room;
             this.name = name;
-        }
-
-        boolean tryAcquire(long now, double perSecond, int burst) {
-            if (tokens < 0) {
-                tokens = burst;
-            } else {
-                tokens = Math.min(burst, tokens + (now - refilledAt) * perSecond / 1e9);
-            }
-            refilledAt = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -63,24 +64,26 @@ public final class ChatTestClient implements AutoCloseable {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
                 .setURI(pathAndQuery).setHeaders(h);
         CompletableFuture<ChatTestClient> connected = new CompletableFuture<>();
-        CLIENT.connect(options).onComplete(result -> {
+        // Handlers go on before the handshake: the server may send (or close) at once, before a
+        // callback on the connect future would run.
+        ClientWebSocket ws = CLIENT.webSocket();
+        client.socket = ws;
+        ws.textMessageHandler(text -> {
+            JsonObject frame = new JsonObject(text);
+            client.frames.add(frame);
+            client.unread.add(frame);
+        });
+        ws.closeHandler(v -> {
+            client.closeReason = ws.closeReason();
+            Short code = ws.closeStatusCode();
+            client.closed.complete(code == null ? 1006 : (int) code);
+        });
+        ws.connect(options).onComplete(result -> {
             if (result.failed()) {
                 connected.completeExceptionally(result.cause());
-                return;
+            } else {
+                connected.complete(client);
             }
-            WebSocket ws = result.result();
-            client.socket = ws;
-            ws.textMessageHandler(text -> {
-                JsonObject frame = new JsonObject(text);
-                client.frames.add(frame);
-                client.unread.add(frame);
-            });
-            ws.closeHandler(v -> {
-                client.closeReason = ws.closeReason();
-                Short code = ws.closeStatusCode();
-                client.closed.complete(code == null ? 1006 : (int) code);
-            });
-            connected.complete(client);
         });
         return connected;
     }

@@ -1,16 +1,20 @@
 package dev.switchboard.chat;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -328,7 +332,7 @@ public class ChatService implements ChatBackplane.Listener {
             error(member, "unavailable", "the server is shutting down; reconnect");
             return;
         }
-        if (!member.rate.tryAcquire(now, config.ratePerSecond(), config.rateBurst())) {
+        if (!member.tryAcquire(now, config.ratePerSecond(), config.rateBurst())) {
             error(member, "rate-limited", "more than " + config.rateBurst() + " messages at once or "
                     + config.ratePerSecond() + " per second; this one was not sent");
             return;
@@ -358,9 +362,9 @@ public class ChatService implements ChatBackplane.Listener {
         for (int i = 0; i < size; i++) {
             Pending pending = room.outbox.poll();
             batch[i] = pending;
-            senders[i] = pending.member().name;
-            texts[i] = pending.text();
-            connections[i] = pending.member().id;
+            senders[i] = pending.member.name;
+            texts[i] = pending.text;
+            connections[i] = pending.member.id;
         }
         room.writing = true;
         messages.append(room.name, senders, texts, connections, config.channel()).emitOn(onLoop).subscribe().with(stored -> {
@@ -368,7 +372,7 @@ public class ChatService implements ChatBackplane.Listener {
             messagesIn.increment(size);
             for (int i = 0; i < size; i++) {
                 ChatMessage message = stored.get(i);
-                sendWhenWelcomed(batch[i].member(), encode(new ChatFrames.Ack(message.id(), message.room(), message.at())));
+                sendWhenWelcomed(batch[i].member, encode(new ChatFrames.Ack(message.id(), message.room(), message.at())));
             }
             publish(room, stored, batch);
             afterWrite(room);
@@ -377,7 +381,7 @@ public class ChatService implements ChatBackplane.Listener {
             LOG.warnf("Could not store %d message(s) in %s: %s", size, room.name, failure.getMessage());
             for (Pending pending : batch) {
                 // The insert may have committed with only its reply lost: the client should check before resending.
-                error(pending.member(), "unavailable", "the message may not have been stored; "
+                error(pending.member, "unavailable", "the message may not have been stored; "
                         + "reconnect with since= to see whether it was before sending it again");
             }
             afterWrite(room);
@@ -401,9 +405,9 @@ public class ChatService implements ChatBackplane.Listener {
         if (room.cursor >= 0 && stored.get(0).id() == room.cursor + 1) {
             for (int i = 0; i < stored.size(); i++) {
                 ChatMessage message = stored.get(i);
-                broadcast(room, new Outgoing(message, encode(message), batch[i].member()));
+                broadcast(room, new Outgoing(message, encode(message), batch[i].member));
                 room.cursor = message.id();
-                broadcastLatency.record(now - batch[i].receivedAt(), TimeUnit.NANOSECONDS);
+                broadcastLatency.record(now - batch[i].receivedAt, TimeUnit.NANOSECONDS);
             }
         } else if (stored.get(stored.size() - 1).id() > room.cursor) {
             replay(room);
@@ -434,14 +438,14 @@ public class ChatService implements ChatBackplane.Listener {
             member.early.add(outgoing);
             return false;
         }
-        if (outgoing.message().id() <= member.delivered) {
+        if (outgoing.message.id() <= member.delivered) {
             return false;
         }
-        member.delivered = outgoing.message().id();
-        if (member == outgoing.origin()) {
+        member.delivered = outgoing.message.id();
+        if (member == outgoing.origin) {
             return false; // the sender got an ack instead
         }
-        return send(member, outgoing.frame());
+        return send(member, outgoing.frame);
     }
 
     /** Reads the room's messages after its cursor from the table and delivers them in order. */
@@ -732,6 +736,88 @@ public class ChatService implements ChatBackplane.Listener {
             return json.writeValueAsString(frame);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot encode a chat frame", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private record Pending(Member member, String text, long receivedAt) {
+    }
+
+    /** A message with its frame, serialised once for the whole room. */
+    private record Outgoing(ChatMessage message, String frame, Member origin) {
+    }
+
+    private static final class Room {
+        final String name;
+        final Set<Member> members = new LinkedHashSet<>();
+        final ArrayDeque<Pending> outbox = new ArrayDeque<>();
+        long cursor = -1;
+        boolean writing;
+        boolean replaying;
+        boolean again;
+        boolean dirty;
+        /** Names (with how many connections each) this replica last told the room were present; null before any welcome. */
+        Map<String, Integer> presence;
+
+        Room(String name) {
+            this.name = name;
+        }
+
+        void counted(String name, int delta) {
+            if (presence != null) {
+                int count = presence.getOrDefault(name, 0) + delta;
+                if (count > 0) {
+                    presence.put(name, count);
+                } else {
+                    presence.remove(name);
+                }
+            }
+        }
+    }
+
+    private static final class Member {
+        final WebSocketConnection connection;
+        final String id;
+        final String room;
+        final String name;
+        final AtomicInteger outstanding = new AtomicInteger();
+        final AtomicBoolean departed = new AtomicBoolean();
+        final Consumer<Void> written = x -> outstanding.decrementAndGet();
+        final Consumer<Throwable> failed = e -> outstanding.decrementAndGet();
+        volatile boolean closing;
+        volatile long lastSeen = System.nanoTime();
+        // chat loop only
+        boolean ready;
+        boolean presenceStored;
+        boolean left;
+        long delivered;
+        List<Outgoing> early;
+        /** Acks and errors produced before the welcome was sent. */
+        List<String> held;
+        // the connection's own event loop only
+        double tokens = -1;
+        long refilledAt;
+
+        Member(WebSocketConnection connection, String room, String name) {
+            this.connection = connection;
+            this.id = connection.id();
+            this.room = room;
+            this.name = name;
+        }
+
+        boolean tryAcquire(long now, double perSecond, int burst) {
+            if (tokens < 0) {
+                tokens = burst;
+            } else {
+                tokens = Math.min(burst, tokens + (now - refilledAt) * perSecond / 1e9);
+            }
+            refilledAt = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
         }
     }
 }

@@ -159,6 +159,7 @@ public class ChatService implements ChatBackplane.Listener {
     }
 
     private void admit(Member member, long since, Runnable done) {
+        LOG.warnf("DIAG admit %s closing=%s", member.name, member.closing);
         if (member.closing) {
             done.run();
             return;
@@ -194,6 +195,7 @@ public class ChatService implements ChatBackplane.Listener {
     }
 
     private void welcome(Room room, Member member, MessageRepository.Recent recent, List<String> presence) {
+        LOG.warnf("DIAG welcome %s closing=%s inRoom=%s closed=%s", member.name, member.closing, room.members.contains(member), member.connection.isClosed());
         if (member.closing || !room.members.contains(member)) {
             return;
         }
@@ -590,6 +592,12 @@ public class ChatService implements ChatBackplane.Listener {
             member.outstanding.decrementAndGet();
             slowConsumer(member);
             return false;
+        }
+        if (frame.startsWith("{\"type\":\"welcome")) {
+            LOG.warnf("DIAG sending welcome to %s on %s", member.name, Thread.currentThread().getName());
+            member.connection.sendText(frame).subscribe().with(x -> { LOG.warnf("DIAG welcome written %s", member.name); member.written.accept(x); },
+                    e -> { LOG.warnf(e, "DIAG welcome FAILED %s", member.name); member.failed.accept(e); });
+            return true;
         }
         member.connection.sendText(frame).subscribe().with(member.written, member.failed);
         return true;

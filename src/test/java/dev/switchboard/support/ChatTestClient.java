@@ -1,42 +1,36 @@
 package dev.switchboard.support;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A real WebSocket chat client over the network (Vert.x, its own event loops), recording every frame
+ * A real WebSocket chat client over the network (the JDK's java.net.http client), recording every frame
  * it receives and how the server closed it.
  */
 public final class ChatTestClient implements AutoCloseable {
 
-    private static final Vertx VERTX = Vertx.vertx();
-    private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxConnections(20_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22)
-            .setConnectTimeout(30_000));
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String name;
     private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
     private final BlockingQueue<JsonObject> unread = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile WebSocket socket;
+    private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
 
     private ChatTestClient(String name) {
@@ -59,33 +53,44 @@ public final class ChatTestClient implements AutoCloseable {
     public static CompletableFuture<ChatTestClient> connectAsync(int port, String pathAndQuery, Map<String, String> headers) {
         String name = pathAndQuery.replaceAll(".*[?&]name=([^&]*).*", "$1");
         ChatTestClient client = new ChatTestClient(name);
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        headers.forEach(h::add);
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
-                .setURI(pathAndQuery).setHeaders(h);
-        CompletableFuture<ChatTestClient> connected = new CompletableFuture<>();
-        // Handlers go on before the handshake: the server may send (or close) at once, before a
-        // callback on the connect future would run.
-        ClientWebSocket ws = CLIENT.webSocket();
-        client.socket = ws;
-        ws.textMessageHandler(text -> {
-            JsonObject frame = new JsonObject(text);
-            client.frames.add(frame);
-            client.unread.add(frame);
-        });
-        ws.closeHandler(v -> {
-            client.closeReason = ws.closeReason();
-            Short code = ws.closeStatusCode();
-            client.closed.complete(code == null ? 1006 : (int) code);
-        });
-        ws.connect(options).onComplete(result -> {
-            if (result.failed()) {
-                connected.completeExceptionally(result.cause());
-            } else {
-                connected.complete(client);
+        // The JDK client has its listener before the handshake and pulls frames one by one, so a
+        // frame (or a close) the server sends at once is never missed.
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
+        headers.forEach(builder::header);
+        return builder.buildAsync(URI.create("ws://localhost:" + port + pathAndQuery), client.listener())
+                .thenApply(ws -> {
+                    client.socket = ws;
+                    return client;
+                });
+    }
+
+    private WebSocket.Listener listener() {
+        return new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    JsonObject frame = new JsonObject(partial.toString());
+                    partial.setLength(0);
+                    frames.add(frame);
+                    unread.add(frame);
+                }
+                ws.request(1);
+                return null;
             }
-        });
-        return connected;
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closeReason = reason;
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.complete(1006);
+            }
+        };
     }
 
     public static String encode(String value) {
@@ -98,7 +103,7 @@ public final class ChatTestClient implements AutoCloseable {
 
     /** Sends a text frame as is (JSON or plain text). */
     public ChatTestClient sendRaw(String frame) {
-        socket.writeTextMessage(frame).toCompletionStage().toCompletableFuture().join();
+        socket.sendText(frame, true).orTimeout(30, TimeUnit.SECONDS).join();
         return this;
     }
 
@@ -169,9 +174,13 @@ public final class ChatTestClient implements AutoCloseable {
     @Override
     public void close() {
         WebSocket ws = socket;
-        if (ws != null && !ws.isClosed()) {
-            ws.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
+        if (ws != null && !closed.isDone()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            try {
+                closed.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                ws.abort();
+            }
         }
     }
 

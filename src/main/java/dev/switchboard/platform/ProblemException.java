@@ -31,8 +31,4 @@ public class ProblemException extends RuntimeException {
     public static ProblemException notFound(String what, Object id) {
         return new ProblemException(Problem.of(404, "Not Found", what + " " + id + " does not exist"));
     }
-
-    public static ProblemException conflict(String detail) {
-        return new ProblemException(Problem.of(409, "Conflict", detail));
-    }
 }

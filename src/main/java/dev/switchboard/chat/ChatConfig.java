@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -52,13 +53,17 @@ public interface ChatConfig {
     int rateBurst();
 
     /**
-     * Frames written to a connection but not yet accepted by its socket; past this it is closed with 1013.
-     * Bursts (everyone joining a big room at once) count too, so keep it well above the busiest room's
-     * frames per second.
+     * Frames waiting inside the server for one connection (its outbox, the framework's and Netty's queues)
+     * until its socket takes them; past this it is closed with 1013. Bursts (everyone joining a big room
+     * at once) count too, so keep it well above the busiest room's frames per second.
      */
     @WithDefault("1024")
     @Min(1)
     int maxOutboundFrames();
+
+    /** Bytes waiting inside the server for one connection, counted like {@link #maxOutboundFrames()}. */
+    @WithDefault("1M")
+    MemorySize maxOutboundBytes();
 
     /**
      * Browser origins allowed besides the server's own ({@code *} allows any). Clients that send no
@@ -66,7 +71,10 @@ public interface ChatConfig {
      */
     Optional<List<String>> allowedOrigins();
 
-    /** How often the server pings each connection; one that has not answered for two intervals is closed. */
+    /**
+     * How often each connection is pinged (the framework's auto-ping is set to this); one that has not
+     * answered or sent anything for two intervals is closed.
+     */
     @WithDefault("20s")
     Duration heartbeatInterval();
 

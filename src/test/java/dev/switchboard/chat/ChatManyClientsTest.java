@@ -69,7 +69,9 @@ class ChatManyClientsTest {
                 List<Long> wanted = expected.stream().filter(id -> !own.contains(id)).toList();
                 long lastWanted = wanted.get(wanted.size() - 1);
                 // Not next(): a sender's wait for its acks may already have passed over this message.
+                // No initial poll delay: Awaitility's default 100 ms per client added up to a minute.
                 Awaitility.await("last message of " + client.name()).atMost(Duration.ofSeconds(20))
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
                         .until(() -> client.messageIds().contains(lastWanted));
                 assertThat(client.messageIds()).as(client.name()).isEqualTo(wanted);
                 for (JsonObject message : client.frames("message")) {

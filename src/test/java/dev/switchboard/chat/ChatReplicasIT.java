@@ -105,6 +105,9 @@ class ChatReplicasIT {
                 for (int i = 0; i < 10; i++) {
                     carol.say("last words " + i);
                 }
+                // Stop only once the first of them is acked: then at least one message is in flight or
+                // done when SIGTERM lands, whatever the machine's load.
+                carol.next("ack");
                 a.process.destroy();
                 assertThat(alice.awaitClose()).isEqualTo(1001);
                 assertThat(alice.closeReason()).contains("shutting down");

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,7 @@ public final class ChatTestClient implements AutoCloseable {
     private volatile WebSocket socket;
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
+    private final AtomicInteger sent = new AtomicInteger();
 
     private ChatTestClient(String name) {
         this.name = name;
@@ -97,6 +99,11 @@ public final class ChatTestClient implements AutoCloseable {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** How many frames this client has sent. */
+    public int sent() {
+        return sent.get();
+    }
+
     public String name() {
         return name;
     }
@@ -104,6 +111,7 @@ public final class ChatTestClient implements AutoCloseable {
     /** Sends a text frame as is (JSON or plain text). */
     public ChatTestClient sendRaw(String frame) {
         socket.sendText(frame, true).orTimeout(30, TimeUnit.SECONDS).join();
+        sent.incrementAndGet();
         return this;
     }
 

@@ -1,0 +1,55 @@
+package dev.switchboard.chat;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a client asked for when it connected: room, name and, when reconnecting, the last id it saw. */
+record Handshake(String room, String name, long since) {
+
+    /** {@code since} of a client that did not send one: it gets the recent history instead. */
+    static final long NO_SINCE = -1;
+
+    boolean recovering() {
+        return since != NO_SINCE;
+    }
+
+    /**
+     * Checks the handshake; throws {@link IllegalArgumentException} whose message says what is wrong
+     * (sent to the client as the 1008 close reason).
+     */
+    static Handshake parse(String room, String rawQuery, String origin, String host, List<String> allowedOrigins) {
+        Map<String, String> query;
+        try {
+            query = ChatRules.query(rawQuery);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed query string");
+        }
+        String name = query.get("name");
+        check(ChatRules.roomProblem(room));
+        check(ChatRules.nameProblem(name));
+        long since = NO_SINCE;
+        if (query.containsKey("since")) {
+            since = parseSince(query.get("since"));
+        }
+        check(ChatRules.originProblem(origin, host, allowedOrigins));
+        return new Handshake(room, name, since);
+    }
+
+    private static long parseSince(String value) {
+        try {
+            long since = Long.parseLong(value);
+            if (since >= 0) {
+                return since;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw new IllegalArgumentException("since must be a message id (a whole number, 0 or more)");
+    }
+
+    private static void check(String problem) {
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.chat;
+
+/**
+ * Drops connections that went silent. The framework pings every connection each heartbeat interval
+ * ({@code quarkus.websockets-next.server.auto-ping-interval}); a connection that has neither answered
+ * a ping nor sent anything for two intervals is closed with 1001. Chat loop only.
+ */
+final class Heartbeat {
+
+    private final RoomRegistry registry;
+    private final ChatMetrics metrics;
+    private final long silentNanos;
+
+    Heartbeat(RoomRegistry registry, ChatMetrics metrics, ChatConfig config) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.silentNanos = 2 * config.heartbeatInterval().toNanos();
+    }
+
+    void check() {
+        long now = System.nanoTime();
+        for (Member member : registry.members()) {
+            if (!member.closing && now - member.lastSeen > silentNanos) {
+                metrics.rejected("heartbeat-timeout");
+                Delivery.close(member, 1001, "no answer to pings");
+            }
+        }
+    }
+}

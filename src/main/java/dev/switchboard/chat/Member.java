@@ -1,0 +1,69 @@
+package dev.switchboard.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * One connection in a room: who it is, its outbox and its send allowance. Fields marked "chat loop" are
+ * only touched there; the others say which thread may touch them.
+ */
+final class Member {
+
+    final WebSocketConnection connection;
+    /** The connection's id; also stored with the messages it sends, so it is spared their echo. */
+    final String id;
+    final String room;
+    final String name;
+    final Outbox outbox;
+    /** The connection's own event loop only. */
+    final TokenBucket allowance;
+    final AtomicBoolean departed = new AtomicBoolean();
+    volatile boolean closing;
+    volatile long lastSeen = System.nanoTime();
+
+    // chat loop
+    /** Welcomed and caught up: broadcasts reach it directly. */
+    boolean ready;
+    boolean presenceStored;
+    boolean left;
+    /** The last message id this connection was sent (or sent itself). */
+    long delivered;
+    /** Messages broadcast while it was joining, delivered once it is caught up. */
+    List<Outgoing> early;
+    /** Acks and errors produced before its welcome was sent. */
+    List<Frame> held;
+
+    Member(WebSocketConnection connection, Handshake handshake, Outbox outbox, TokenBucket allowance) {
+        this.connection = connection;
+        this.id = connection.id();
+        this.room = handshake.room();
+        this.name = handshake.name();
+        this.outbox = outbox;
+        this.allowance = allowance;
+    }
+
+    /** Keeps a message broadcast before this member was caught up; false when too many wait already. */
+    boolean holdEarly(Outgoing outgoing, int max) {
+        if (early == null) {
+            early = new ArrayList<>();
+        } else if (early.size() >= max) {
+            return false;
+        }
+        early.add(outgoing);
+        return true;
+    }
+
+    /** Keeps an ack or error until the welcome; false when too many wait already. */
+    boolean holdUntilWelcomed(Frame frame, int max) {
+        if (held == null) {
+            held = new ArrayList<>();
+        } else if (held.size() >= max) {
+            return false;
+        }
+        held.add(frame);
+        return true;
+    }
+}

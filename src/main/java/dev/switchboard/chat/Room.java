@@ -1,0 +1,48 @@
+package dev.switchboard.chat;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** One room's state on this replica. Chat loop only. */
+final class Room {
+
+    /** A message accepted from a member here, waiting for the room's next insert. */
+    record Pending(Member member, String text, long receivedAt) {
+    }
+
+    final String name;
+    final Set<Member> members = new LinkedHashSet<>();
+    /** Accepted messages waiting to be stored (the writer stores one batch at a time per room). */
+    final ArrayDeque<Pending> unstored = new ArrayDeque<>();
+    boolean writing;
+    /** The last message id delivered to this room here; -1 until the first welcome reads it. */
+    long cursor = -1;
+    boolean replaying;
+    /** Another replay was asked for while one ran. */
+    boolean again;
+    /** Messages were announced before the cursor was known: replay once it is. */
+    boolean dirty;
+    /** Names (with connection counts) this replica last told the room were present; null before any welcome. */
+    Map<String, Integer> presence;
+
+    Room(String name) {
+        this.name = name;
+    }
+
+    boolean idle() {
+        return members.isEmpty() && unstored.isEmpty() && !writing;
+    }
+
+    void counted(String name, int delta) {
+        if (presence != null) {
+            int count = presence.getOrDefault(name, 0) + delta;
+            if (count > 0) {
+                presence.put(name, count);
+            } else {
+                presence.remove(name);
+            }
+        }
+    }
+}

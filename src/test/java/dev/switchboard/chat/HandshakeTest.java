@@ -1,0 +1,34 @@
+package dev.switchboard.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class HandshakeTest {
+
+    private static Handshake parse(String room, String query) {
+        return Handshake.parse(room, query, null, "chat.example", List.of());
+    }
+
+    @Test
+    void roomNameAndSinceAreRead() {
+        Handshake handshake = parse("lobby", "name=Ada%20L&since=42");
+        assertThat(handshake).isEqualTo(new Handshake("lobby", "Ada L", 42));
+        assertThat(handshake.recovering()).isTrue();
+        assertThat(parse("lobby", "name=ada").recovering()).isFalse();
+    }
+
+    @Test
+    void eachProblemIsNamed() {
+        assertThatThrownBy(() -> parse("two words", "name=ada")).hasMessageContaining("invalid room");
+        assertThatThrownBy(() -> parse("lobby", "")).hasMessageContaining("name is required");
+        assertThatThrownBy(() -> parse("lobby", "name=ada&since=-1")).hasMessageContaining("since must be");
+        assertThatThrownBy(() -> parse("lobby", "name=ada&since=x")).hasMessageContaining("since must be");
+        assertThatThrownBy(() -> parse("lobby", "name=%zz")).hasMessage("malformed query string");
+        assertThatThrownBy(() -> Handshake.parse("lobby", "name=ada", "http://evil.example", "chat.example", List.of()))
+                .hasMessageContaining("origin not allowed");
+    }
+}

@@ -1,7 +1,6 @@
 package dev.switchboard.chat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +30,7 @@ import io.vertx.core.Vertx;
  * The chat's facade: what the endpoint calls, and what the backplane tells. The work is done by parts
  * with one job each, all of room state on one event loop ({@link ChatLoop}): the {@link RoomRegistry},
  * the {@link MessageWriter} that stores and acks, {@link Delivery} into each member's {@link Outbox},
- * {@link Catchup} from the table, the {@link PresenceTracker} and the {@link Heartbeat}.
+ * {@link Catchup} from the table, the {@link PresenceTracker}, the {@link Heartbeat} and {@link ChatShutdown}.
  */
 @ApplicationScoped
 public class ChatService implements ChatBackplane.Listener {
@@ -52,6 +51,7 @@ public class ChatService implements ChatBackplane.Listener {
     private final MessageWriter writer;
     private final PresenceTracker presence;
     private final Heartbeat heartbeat;
+    private final ChatShutdown shutdown;
     /** Who is connected here, for re-registering presence; read off the chat loop by the backplane. */
     private final Map<String, ChatBackplane.Presence> present = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
@@ -72,6 +72,7 @@ public class ChatService implements ChatBackplane.Listener {
         this.writer = new MessageWriter(config, messages, registry, delivery, catchup, encoder, metrics, loop);
         this.presence = new PresenceTracker(registry, delivery, encoder, backplane, loop);
         this.heartbeat = new Heartbeat(registry, metrics, config);
+        this.shutdown = new ChatShutdown(registry, writer, loop);
     }
 
     void start(@Observes StartupEvent event) {
@@ -242,7 +243,7 @@ public class ChatService implements ChatBackplane.Listener {
         cancelHeartbeat();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         long deadline = System.nanoTime() + config.shutdownFlushTimeout().toNanos();
-        loop.execute(() -> closeWhenFlushed(deadline, closed));
+        loop.execute(() -> shutdown.closeWhenFlushed(deadline, closed));
         if (!Context.isOnEventLoopThread()) {
             try {
                 closed.get(config.shutdownFlushTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
@@ -250,29 +251,6 @@ public class ChatService implements ChatBackplane.Listener {
                 LOG.warnf("Chat connections not all closed on shutdown: %s", e.toString());
             }
             unregister();
-        }
-    }
-
-    private void closeWhenFlushed(long deadline, CompletableFuture<Void> closed) {
-        boolean busy = writer.busy() || registry.rooms().stream().anyMatch(room -> room.replaying)
-                || registry.members().stream().anyMatch(member -> !member.closing && !member.outbox.flushed());
-        if (busy && System.nanoTime() < deadline) {
-            loop.after(20, () -> closeWhenFlushed(deadline, closed));
-            return;
-        }
-        List<Uni<Void>> closing = new ArrayList<>();
-        for (Member member : List.copyOf(registry.members())) {
-            member.closing = true;
-            if (!member.connection.isClosed()) {
-                closing.add(member.connection.close(new CloseReason(1001, "server shutting down"))
-                        .onFailure().recoverWithNull());
-            }
-        }
-        if (closing.isEmpty()) {
-            closed.complete(null);
-        } else {
-            Uni.join().all(closing).andCollectFailures().subscribe().with(x -> closed.complete(null),
-                    e -> closed.complete(null));
         }
     }
 

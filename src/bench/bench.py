@@ -32,6 +32,7 @@ LOAD = os.path.join(BENCH_DIR, "load")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
+JAR = os.path.join(PROJECT_DIR, "target", "quarkus-app", "quarkus-run.jar")  # --jar changes it
 
 QUICK = {
     "startup_trials": 2,
@@ -42,6 +43,10 @@ QUICK = {
     "chat_saturation": {"clients": 1000, "rooms": 10, "senders-per-room": 20, "rate": 15},
     "chat_warmup_s": 2, "chat_duration_s": 4, "chat_grace_s": 1,
     "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 2,
+    "replicas_load": {"clients": 1000, "rooms": 50, "senders-per-room": 4},
+    "replicas_rates": [0.5, 1, 2, 4, 8, 16],  # messages/s per sender, one step each
+    "replicas_warmup_rate": 1, "replicas_warmup_s": 8,  # an unmeasured run first: both JVMs start cold
+    "replicas_p99_limit_ms": 250,  # above it a step is saturated (steps that keep up stay near 20-100 ms here)
 }
 LONG = {
     "startup_trials": 7,
@@ -52,6 +57,10 @@ LONG = {
     "chat_saturation": {"clients": 1000, "rooms": 10, "senders-per-room": 20, "rate": 15},
     "chat_warmup_s": 10, "chat_duration_s": 20, "chat_grace_s": 3,
     "idle_clients": 10000, "idle_rooms": 1000, "idle_hold_s": 10,
+    "replicas_load": {"clients": 1000, "rooms": 50, "senders-per-room": 4},
+    "replicas_rates": [0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16],
+    "replicas_warmup_rate": 1, "replicas_warmup_s": 20,
+    "replicas_p99_limit_ms": 250,
 }
 
 
@@ -255,7 +264,7 @@ def switchboard_cmd(port, pg, extra=(), jvm=()):
         "-Dquarkus.datasource.username=postgres",
         "-Dquarkus.datasource.password=postgres",
         "-Dquarkus.log.level=WARN",
-    ] + list(extra) + ["-jar", os.path.join(PROJECT_DIR, "target", "quarkus-app", "quarkus-run.jar")])
+    ] + list(extra) + ["-jar", JAR])
 
 
 def node_env(args):
@@ -277,7 +286,7 @@ def start_server(procs, server, timeout_s=90):
 
 def has_class(fragment):
     """Whether the built jar carries a capability (its package has classes)."""
-    app_jar = os.path.join(PROJECT_DIR, "target", "quarkus-app", "app")
+    app_jar = os.path.join(os.path.dirname(JAR), "app")
     for jar in glob.glob(os.path.join(app_jar, "*.jar")):
         out = subprocess.run(["unzip", "-l", jar], capture_output=True, text=True).stdout
         if fragment in out:
@@ -460,10 +469,12 @@ def fanout(args, cfg, procs, pg, results):
     results["fanout"] = out
 
 
-def chat_load(args, kind, port, params, pids, trees, cfg, mode="broadcast"):
-    cmd = ["node", os.path.join(LOAD, "chat_load.js"), f"--kind={kind}", f"--port={port}", f"--mode={mode}",
+def chat_load(args, kind, port, params, pids, trees, cfg, mode="broadcast", warmup_s=None):
+    """One run of load/chat_load.js; port may be a list (replicas: each room's clients alternate over them)."""
+    ports = ",".join(map(str, port)) if isinstance(port, (list, tuple)) else port
+    cmd = ["node", os.path.join(LOAD, "chat_load.js"), f"--kind={kind}", f"--port={ports}", f"--mode={mode}",
            f"--cpu-pids={','.join(map(str, pids))}", f"--cpu-trees={','.join(map(str, trees))}",
-           f"--warmup={cfg['chat_warmup_s']}", f"--duration={cfg['chat_duration_s']}",
+           f"--warmup={warmup_s or cfg['chat_warmup_s']}", f"--duration={cfg['chat_duration_s']}",
            f"--grace={cfg['chat_grace_s']}", f"--hold={cfg['idle_hold_s']}"]
     cmd += [f"--{k}={v}" for k, v in params.items()]
     res = subprocess.run(cmd, capture_output=True, text=True, env=node_env(args), timeout=300)
@@ -529,6 +540,66 @@ def chat(args, cfg, procs, pg, results):
         procs.stop(server.proc)
         out["servers"][server.key.replace("-idle", "")] = entry
     results["chat"] = out
+
+
+def replicas(args, cfg, procs, pg, results):
+    """Two Switchboard replicas (two JVMs of the same jar) on one PostgreSQL. Each room's clients,
+    and its senders, alternate between them, so every message reaches the other replica through the
+    backplane (LISTEN/NOTIFY). The send rate rises in steps until they no longer keep up: delivered
+    share below 99%, or p99 above a quarter second (messages queue), twice in a row at the same rate
+    (once can be a collection pause or the JIT). Stops at that step."""
+    if not has_class("dev/switchboard/chat/"):
+        results["replicas"] = {"skipped": "the chat capability (ws /chat/{room}) is not in this build"}
+        log("replicas: SKIPPED, /chat/{room} is not in this build")
+        return
+    ports = [free_port(), free_port()]
+    servers = [Server(f"replica-{n}", f"Switchboard replica {n}", switchboard_cmd(port, pg),
+                      f"http://127.0.0.1:{port}/q/health/ready", with_db=True) for n, port in enumerate(ports, 1)]
+    for server in servers:  # both start at once, then both must be ready
+        server.proc = procs.start(server.key, server.cmd)
+    for server in servers:
+        wait_until(lambda: http_ok(server.ready_url), 120, server.proc, server.label)
+    pids = [server.proc.pid for server in servers]
+    load = cfg["replicas_load"]
+    # both JVMs start cold: one unmeasured run first, so the lowest steps are not mostly JIT compiling
+    log(f"  warm-up: {cfg['replicas_warmup_rate']} msg/s per sender for {cfg['replicas_warmup_s']} s, not measured")
+    chat_load(args, "switchboard", ports, dict(load, rate=cfg["replicas_warmup_rate"]), pids, [], cfg,
+              warmup_s=cfg["replicas_warmup_s"])
+    # our own listener on the replicas' channel counts the notifications (PostgreSQL keeps no count)
+    listen = {"listen-url": pg.url("switchboard"), "listen-channel": "switchboard_chat"}
+    out = {"replicas": len(servers), "load": dict(load), "ratesPerSender": cfg["replicas_rates"],
+           "saturatedWhen": f"delivered share < 99% or p99 > {cfg['replicas_p99_limit_ms']} ms, "
+                            "twice in a row at the same rate", "steps": []}
+    limit = cfg["replicas_p99_limit_ms"]
+    for rate in cfg["replicas_rates"]:
+        tries = []  # per try: why it looked saturated, or None
+        for _ in range(2):
+            # a sender's first message goes one interval after its start: warm up for two intervals at least
+            r = chat_load(args, "switchboard", ports, dict(load, rate=rate, **listen), pids, [pg.postmaster], cfg,
+                          warmup_s=max(cfg["chat_warmup_s"], 2 / rate))
+            reasons = []
+            if (r["deliveryRatio"] or 0) < 0.99:
+                reasons.append(f"delivered {100 * (r['deliveryRatio'] or 0):.1f}%")
+            if (r["latencyMs"]["p99"] or 0) > limit:
+                reasons.append(f"p99 {r['latencyMs']['p99']:.0f} ms > {limit:.0f} ms")
+            r["saturated"] = "; ".join(reasons) or None
+            tries.append(r["saturated"])
+            log(f"  {r['offeredMessagesPerSecond']:6.0f} msg/s offered: {r['deliveriesPerSecond']:8.0f} deliveries/s "
+                f"(ratio {r['deliveryRatio'] or 0:.3f})  p50 {r['latencyMs']['p50'] or 0:7.2f} ms  "
+                f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms (sender on the other replica "
+                f"{r['latencyOtherReplicaMs']['p99'] or 0:8.2f} ms)  {r['notificationsPerSecond']:6.0f} notifications/s  "
+                f"cpu {r['serverCpuMsPer1000Deliveries'] or 0:6.2f} ms/1000 (replicas {r['serverCpuSecondsProcess']:.2f} s "
+                f"+ database {r['serverCpuSecondsDatabase']:.2f} s)  duplicates/reordered {r['duplicatesOrReordered']}  "
+                f"echoes {r['echoes']}  errors {r['errors']}" + (f"  SATURATED: {r['saturated']}" if r["saturated"] else ""))
+            if not r["saturated"]:
+                break
+        r["tries"] = tries
+        out["steps"].append(r)
+        if r["saturated"]:
+            break
+    for server in servers:
+        procs.stop(server.proc)
+    results["replicas"] = out
 
 
 # --- targets --------------------------------------------------------------------------------------
@@ -630,10 +701,12 @@ def machine(args):
 
 
 def main():
+    global JAR
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--long", action="store_true", help="longer runs and more concurrency levels")
-    parser.add_argument("--only", default="startup,database,fanout,chat",
-                        help="comma-separated workloads (startup, database, fanout, chat)")
+    parser.add_argument("--only", default="startup,database,fanout,chat,replicas",
+                        help="comma-separated workloads (startup, database, fanout, chat, replicas)")
+    parser.add_argument("--jar", default=JAR, help="the Switchboard jar to run (default: this checkout's build)")
     parser.add_argument("--out", default=os.path.join(PROJECT_DIR, "target", "bench"))
     parser.add_argument("--postgres-option", action="append", default=[], metavar="NAME=VALUE",
                         help="extra PostgreSQL setting for experiments, e.g. synchronous_commit=off (repeatable)")
@@ -641,6 +714,7 @@ def main():
                         help="comma-separated server keys to run (default all), e.g. switchboard,node-ws")
     parser.add_argument("--node-modules", required=True)
     args = parser.parse_args()
+    JAR = os.path.abspath(args.jar)
     cfg = LONG if args.long else QUICK
     shutil.rmtree(os.path.join(args.out, "logs"), ignore_errors=True)
     os.makedirs(os.path.join(args.out, "logs"))
@@ -660,7 +734,7 @@ def main():
                "mode": "long" if args.long else "quick", "machine": machine(args), "parameters": cfg,
                "postgresOptions": args.postgres_option,
                "switchboardJavaOptions": os.environ.get("SWITCHBOARD_BENCH_JAVA_OPTS", "")}
-    log(f"mode {results['mode']} on {results['machine']['cores']} cores, {results['machine']['memoryGb']} GB")
+    log(f"mode {results['mode']} on {results['machine']['cores']} cores, {results['machine']['memoryGb']} GB; jar {JAR}")
     pg.start()
     results["machine"]["postgres"] = pg.version
     pg.psql("postgres", "CREATE DATABASE switchboard")
@@ -676,7 +750,8 @@ def main():
                            "FROM generate_series(1, 10000) g; ANALYZE")
 
     only = args.only.split(",")
-    for name, fn in (("startup", startup), ("database", database), ("fanout", fanout), ("chat", chat)):
+    for name, fn in (("startup", startup), ("database", database), ("fanout", fanout), ("chat", chat),
+                     ("replicas", replicas)):
         if name in only:
             log(f"workload {name}")
             t0 = time.monotonic()

@@ -74,6 +74,14 @@ def _db_share(r):
     return f"{_fmt(r['serverCpuMsPer1000Deliveries'] * db / total, 1)} ({100 * db / total:.0f}%)"
 
 
+def _tries(step):
+    """A replicas step's verdict: saturated only when two tries in a row were."""
+    tries = step.get("tries") or [step["saturated"]]
+    if step["saturated"]:
+        return f"{step['saturated']} (both tries)" if len(tries) > 1 else step["saturated"]
+    return f"no (first try: {tries[0]})" if len(tries) > 1 else "no"
+
+
 def summary(results):
     m = results["machine"]
     lines = [f"Run of {results['date']} ({results['mode']} mode), {m['cores']} cores ({m['cpuModel']}), "
@@ -125,6 +133,34 @@ def summary(results):
         lines.append("")
     elif chat.get("skipped") or chat.get("failed"):
         lines += [f"**Chat broadcast**: not measured ({chat.get('skipped') or chat.get('failed')}).", ""]
+
+    rep = results.get("replicas", {})
+    if "steps" in rep:
+        lo = rep["load"]
+        lines += [f"**Chat on {rep['replicas']} replicas, one PostgreSQL.** {lo['clients']} clients in {lo['rooms']} rooms, "
+                  f"{lo['senders-per-room']} senders per room, each room's clients and senders alternating between "
+                  f"the replicas; the rate per sender rises at each step until they saturate ({rep['saturatedWhen']}). "
+                  "Notifications: what a listener of the replicas' channel received in the window. "
+                  "CPU: both replicas plus all PostgreSQL processes, per 1000 deliveries.", "",
+                  "| msg/s per sender | Offered msg/s | Deliveries/s | Delivered (dup./reordered) | p50 ms | p99 ms | "
+                  "p99 from the other replica ms | Notifications/s | CPU ms/1000 | of which database | Saturated |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rep["steps"]:
+            other = (r.get("latencyOtherReplicaMs") or {}).get("p99")
+            lines.append(f"| {r['ratePerSender']:g} | {_fmt(r['offeredMessagesPerSecond'], 0)} | {_fmt(r['deliveriesPerSecond'], 0)} | "
+                         f"{_fmt(100 * (r['deliveryRatio'] or 0))}% ({r['duplicatesOrReordered']}) | "
+                         f"{_fmt(r['latencyMs']['p50'], 2)} | {_fmt(r['latencyMs']['p99'], 2)} | {_fmt(other, 2)} | "
+                         f"{_fmt(r.get('notificationsPerSecond'), 0)} | {_fmt(r['serverCpuMsPer1000Deliveries'], 1)} | "
+                         f"{_db_share(r)} | {_tries(r)} |")
+        kept = [r for r in rep["steps"] if not r["saturated"]]
+        last = rep["steps"][-1]
+        verdict = (f"Kept up to {_fmt(kept[-1]['offeredMessagesPerSecond'], 0)} msg/s "
+                   f"({_fmt(kept[-1]['notificationsPerSecond'], 0)} notifications/s)" if kept else "Saturated at the first step")
+        verdict += (f"; saturated at {_fmt(last['offeredMessagesPerSecond'], 0)} msg/s ({last['saturated']})." if last["saturated"]
+                    else "; not saturated at the highest step.")
+        lines += ["", verdict, ""]
+    elif rep.get("skipped") or rep.get("failed"):
+        lines += [f"**Chat on replicas**: not measured ({rep.get('skipped') or rep.get('failed')}).", ""]
 
     for name, title, unit in (("fanout", "Fan-out over three upstreams answering after 20 ms", "req/s"),
                               ("database", "GET /api/users/{id}", "req/s")):
@@ -227,6 +263,37 @@ def charts(results, out_dir):
         ax.legend(fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
         save(fig, "chat-idle-memory.png")
+
+    rep = results.get("replicas", {})
+    if "steps" in rep:
+        steps = rep["steps"]
+        offered = [r["offeredMessagesPerSecond"] for r in steps]
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+        ax1.plot(offered, [r["deliveriesPerSecond"] for r in steps], marker="o", color=colors["switchboard"],
+                 label="deliveries/s")
+        ax1.set_ylabel("deliveries per second")
+        ax1b = ax1.twinx()
+        ax1b.plot(offered, [r.get("notificationsPerSecond") or 0 for r in steps], marker="s", linestyle="--",
+                  color="gray", label="notifications/s")
+        ax1b.set_ylabel("notifications per second")
+        ax1.legend(handles=ax1.get_lines() + ax1b.get_lines(), fontsize=8, loc="upper left")
+        ax2.plot(offered, [r["latencyMs"]["p50"] or 0 for r in steps], marker="o", color=colors["switchboard"], label="p50")
+        ax2.plot(offered, [r["latencyMs"]["p99"] or 0 for r in steps], marker="x", linestyle=":", color=colors["switchboard"],
+                 label="p99")
+        ax2.plot(offered, [(r.get("latencyOtherReplicaMs") or {}).get("p99") or 0 for r in steps], marker="x",
+                 linestyle="--", color="#d29922", label="p99, sender on the other replica")
+        ax2.set_yscale("log")
+        ax2.set_ylabel("latency, ms")
+        ax2.legend(fontsize=8)
+        for ax in (ax1, ax2):
+            ax.set_xscale("log", base=2)
+            ax.set_xticks(offered, [f"{x:g}" for x in offered])
+            ax.set_xlabel("offered messages per second")
+            for r in steps:
+                if r["saturated"]:
+                    ax.axvline(r["offeredMessagesPerSecond"], color="red", linestyle="--", linewidth=1)
+        fig.suptitle(f"Chat on {rep['replicas']} replicas sharing one PostgreSQL (red line: saturated)", fontsize=10)
+        save(fig, "replicas.png")
 
     for name, title in (("fanout", "Fan-out: GET /api/aggregate over 3 upstreams answering after 20 ms"),
                         ("database", "GET /api/users/{id} on one PostgreSQL")):

@@ -2,6 +2,10 @@
 // rooms, makes some of them senders at a fixed rate, and puts the send time (this process's
 // monotonic clock) into every message, so each receiver knows the delivery latency.
 // It also reads the servers' CPU time (and RSS) from /proc at the edges of the measured window.
+// With several ports (--port=8081,8082: replicas of one service) every room's members alternate
+// between them, so each room and its senders span all replicas; latency is then also reported
+// apart for deliveries whose sender is on another replica. With --listen-url it also counts the
+// PostgreSQL notifications on --listen-channel during the window (the replicas' backplane).
 // Prints one JSON object on stdout.
 'use strict';
 const fs = require('fs');
@@ -14,7 +18,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   return [k, v.join('=')];
 }));
 const kind = args.kind;                       // switchboard | ws | socketio
-const port = Number(args.port);
+const ports = String(args.port).split(',').map(Number);
 const mode = args.mode || 'broadcast';        // broadcast | idle
 const clients = Number(args.clients || 1000);
 const rooms = Number(args.rooms || 10);
@@ -28,6 +32,8 @@ const connectParallel = Number(args['connect-parallel'] || 200);
 const cpuPids = (args['cpu-pids'] || '').split(',').filter(Boolean).map(Number);
 const cpuTrees = (args['cpu-trees'] || '').split(',').filter(Boolean).map(Number);
 const clkTck = Number(execSync('getconf CLK_TCK').toString().trim());
+const listenUrl = args['listen-url'];
+const listenChannel = args['listen-channel'] || 'switchboard_chat';
 
 // --- /proc readings -----------------------------------------------------------------------------
 function statOf(pid) {
@@ -70,11 +76,28 @@ function rssKb(pid) {
 
 // --- connections ----------------------------------------------------------------------------------
 const roomOf = (i) => `room-${i % rooms}`;
+// member k of room r is on port (r + k) mod ports: each room alternates over every port
+const portIndexOf = (i) => ((i % rooms) + Math.floor(i / rooms)) % ports.length;
 const roomSize = new Map();
 for (let i = 0; i < clients; i++) roomSize.set(roomOf(i), (roomSize.get(roomOf(i)) || 0) + 1);
 
 let measuring = false, measureStart = Infinity, measureEnd = Infinity;  // nothing counts before the window
-let latencies = new Float64Array(1 << 20), latencyCount = 0;
+function percentile(sorted, p) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : null; }
+class Samples {
+  constructor() { this.values = new Float64Array(1 << 16); this.count = 0; }
+  add(v) {
+    if (this.count === this.values.length) { const bigger = new Float64Array(this.count * 2); bigger.set(this.values); this.values = bigger; }
+    this.values[this.count++] = v;
+  }
+  summary() {
+    const sorted = this.values.subarray(0, this.count).sort();
+    return { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99),
+      max: sorted.length ? sorted[sorted.length - 1] : null, samples: sorted.length };
+  }
+}
+const latency = new Samples(), sameReplicaLatency = new Samples(), otherReplicaLatency = new Samples();
+let senderPortIndex = [];  // by sender number
+let notifications = 0, notificationBytes = 0;
 let deliveredInWindow = 0, deliveredOfWindowMessages = 0, otherFrames = 0, acks = 0, closedByServer = 0;
 const errorsByCode = {};
 
@@ -93,10 +116,8 @@ function onText(text, conn) {
   if (measuring && now >= measureStart && now <= measureEnd) deliveredInWindow++;
   if (sentAt >= measureStart && sentAt <= measureEnd) {
     deliveredOfWindowMessages++;
-    if (latencyCount === latencies.length) {
-      const bigger = new Float64Array(latencies.length * 2); bigger.set(latencies); latencies = bigger;
-    }
-    latencies[latencyCount++] = now - sentAt;
+    latency.add(now - sentAt);
+    if (ports.length > 1) (senderPortIndex[sender] === conn.portIndex ? sameReplicaLatency : otherReplicaLatency).add(now - sentAt);
   }
 }
 function onFrame(data, conn) {
@@ -110,12 +131,12 @@ function onFrame(data, conn) {
 
 function connectOne(i) {
   return new Promise((resolve) => {
-    const room = roomOf(i);
+    const room = roomOf(i), portIndex = portIndexOf(i), port = ports[portIndex];
     if (kind === 'socketio') {
       const { io } = require('socket.io-client');
       const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], query: { room },
         forceNew: true, reconnection: false, timeout: 20000 });
-      const conn = { send: (text) => socket.emit('message', text), close: () => socket.close(), room, lastSeq: new Map() };
+      const conn = { send: (text) => socket.emit('message', text), close: () => socket.close(), room, portIndex, lastSeq: new Map() };
       socket.on('message', (text) => onText(text, conn));
       socket.on('connect', () => resolve(conn));
       socket.on('connect_error', (e) => resolve(null));
@@ -124,7 +145,7 @@ function connectOne(i) {
     }
     const ws = new WebSocket(`ws://127.0.0.1:${port}/chat/${room}?name=u${i}`, { perMessageDeflate: false, handshakeTimeout: 20000 });
     const conn = { send: (text) => ws.send(JSON.stringify({ type: 'message', text })), close: () => ws.close(), room, ws,
-      lastSeq: new Map() };
+      portIndex, lastSeq: new Map() };
     let open = false;
     ws.on('message', (data, isBinary) => onFrame(data, conn));
     ws.on('open', () => { open = true; resolve(conn); });
@@ -142,7 +163,18 @@ async function connectAll(n) {
   return { conns, failed };
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function percentile(sorted, p) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : null; }
+
+/** LISTENs on the backplane's channel and counts what arrives inside the window; returns a stop function. */
+async function countNotifications() {
+  if (!listenUrl) return async () => {};
+  const postgres = require('postgres');
+  const sql = postgres(listenUrl, { max: 1, onnotice: () => {} });
+  await sql.listen(listenChannel, (payload) => {
+    const now = performance.now();
+    if (measuring && now >= measureStart && now <= measureEnd) { notifications++; notificationBytes += Buffer.byteLength(payload); }
+  });
+  return () => sql.end({ timeout: 1 });
+}
 
 async function broadcast() {
   const t0 = performance.now();
@@ -157,6 +189,8 @@ async function broadcast() {
   let sent = 0, sentInWindow = 0, expectedInWindow = 0;
   const intervalMs = 1000 / rate;
   senders.forEach((c, k) => { c.senderIdx = k; });
+  senderPortIndex = senders.map((c) => c.portIndex);
+  const stopListening = await countNotifications();
   const timers = senders.map((c, k) => setTimeout(() => {
     c.timer = setInterval(() => {
       const now = performance.now();
@@ -170,26 +204,28 @@ async function broadcast() {
   const cpu0 = cpuTicks(), client0 = process.cpuUsage();
   const pidSet = new Set(cpuPids.map(String));
   measureStart = performance.now(); measuring = true;
+  const windowStartEpochMs = Date.now();  // wall clock, to line the window up with e.g. a flight recording
   await sleep(durationS * 1000);
   measureEnd = performance.now(); measuring = false;
+  const windowEndEpochMs = Date.now();
   const cpu1 = cpuTicks(), client1 = process.cpuUsage(client0);
   timers.forEach(clearTimeout); senders.forEach((c) => clearInterval(c.timer));
   await sleep(graceS * 1000);  // late deliveries of messages sent in the window still count for latency
+  await stopListening();
   const windowS = (measureEnd - measureStart) / 1000;
-  const sorted = latencies.subarray(0, latencyCount).sort();
   const serverCpu = cpuSecondsBetween(cpu0, cpu1);
   // the server process itself, and what the database processes (if any) add
   const only = (o, keep) => Object.fromEntries(Object.entries(o).filter(([pid]) => keep(pid)));
   const processCpu = cpuSecondsBetween(only(cpu0, (p) => pidSet.has(p)), only(cpu1, (p) => pidSet.has(p)));
   const result = {
     kind, mode, clients, rooms, sendersPerRoom, ratePerSender: rate, connected: clients - failed, connectFailed: failed,
-    connectSeconds, windowSeconds: windowS,
+    connectSeconds, windowSeconds: windowS, windowStartEpochMs, windowEndEpochMs,
     offeredMessagesPerSecond: rooms * sendersPerRoom * rate,
     offeredDeliveriesPerSecond: senders.reduce((s, c) => s + (roomSize.get(c.room) - 1), 0) * rate,
     messagesSentInWindow: sentInWindow, expectedDeliveries: expectedInWindow,
     deliveredOfWindowMessages, deliveryRatio: expectedInWindow ? deliveredOfWindowMessages / expectedInWindow : null,
     deliveriesPerSecond: deliveredInWindow / windowS,
-    latencyMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1] : null, samples: sorted.length },
+    latencyMs: latency.summary(),
     serverCpuSeconds: serverCpu, serverProcesses: Object.keys(cpu1).length,
     serverCpuSecondsProcess: processCpu, serverCpuSecondsDatabase: serverCpu - processCpu,
     serverCpuMsPer1000Deliveries: deliveredInWindow ? (serverCpu * 1000 * 1000) / deliveredInWindow : null,
@@ -197,6 +233,16 @@ async function broadcast() {
     clientCpuSeconds: (client1.user + client1.system) / 1e6,
     duplicatesOrReordered, echoes, acks, errors: errorsByCode, otherFrames, closedByServer,
   };
+  if (ports.length > 1) {
+    result.ports = ports.length;
+    result.latencySameReplicaMs = sameReplicaLatency.summary();
+    result.latencyOtherReplicaMs = otherReplicaLatency.summary();
+  }
+  if (listenUrl) {
+    result.notifications = notifications;
+    result.notificationsPerSecond = notifications / windowS;
+    result.notificationBytes = notificationBytes;
+  }
   for (const c of conns) if (c) { c.closing = true; c.close(); }
   return result;
 }

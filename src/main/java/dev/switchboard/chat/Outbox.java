@@ -95,30 +95,30 @@ final class Outbox {
 
     /** On the connection's event loop: writes while the socket is writable, then waits for it to drain. */
     private void drain() {
-        while (!closed) {
-            if (socket.isClosed()) {
-                closed = true;
-                break;
-            }
-            if (socket.writeQueueFull()) {
-                socket.drainHandler(drain); // still scheduled: offers need not queue another drain
-                return;
-            }
-            Frame frame = queue.poll();
-            if (frame == null) {
-                scheduled.set(false);
-                if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+        try {
+            while (!closed) {
+                if (socket.writeQueueFull()) {
+                    socket.drainHandler(drain); // still scheduled: offers need not queue another drain
                     return;
                 }
-                continue; // offered between the poll and the reset: this drain takes it
+                Frame frame = queue.poll();
+                if (frame == null) {
+                    scheduled.set(false);
+                    if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue; // offered between the poll and the reset: this drain takes it
+                }
+                int known = frame.knownSize();
+                byte[] data = frame.bytes();
+                int size = data.length;
+                if (size != known) {
+                    bytes.addAndGet(size - known);
+                }
+                socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, data, true), written(size));
             }
-            int known = frame.knownSize();
-            byte[] data = frame.bytes();
-            int size = data.length;
-            if (size != known) {
-                bytes.addAndGet(size - known);
-            }
-            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, data, true), written(size));
+        } catch (IllegalStateException e) {
+            closed = true; // the socket was closed (its writeQueueFull() says so by throwing)
         }
         discard();
     }

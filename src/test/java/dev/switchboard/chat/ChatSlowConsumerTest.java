@@ -32,7 +32,7 @@ import io.vertx.core.json.JsonObject;
 class ChatSlowConsumerTest {
 
     static final long MAX_OUTBOUND_BYTES = 1024 * 1024;
-    static final int SECONDS = 15;
+    static final int SECONDS = 20;
 
     /** Pings far apart, so the reader that stops is closed for its backlog, not for its silence. */
     public static class QuietHeartbeat implements QuarkusTestProfile {
@@ -56,7 +56,8 @@ class ChatSlowConsumerTest {
                 .redirectOutput(output).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 
         // The server's live heap while the load runs: without the bound the backlog grows by about
-        // 600 KB a second for the whole run; with it, about 1 MiB waits until the close.
+        // 600 KB a second, 12 MB over the run; with it, about 1 MiB waits until the close (1.4 to
+        // 3.1 MB of growth measured in all, so the limit below leaves room for the rest of the heap).
         long heapBefore = usedHeapAfterGc();
         long maxHeapGrowth = 0;
         while (!load.waitFor(500, TimeUnit.MILLISECONDS)) {
@@ -70,7 +71,7 @@ class ChatSlowConsumerTest {
         // What reached it after it stopped: at most the bound plus what the kernel buffers held.
         assertThat(result.getLong("slowRead")).isLessThan(MAX_OUTBOUND_BYTES + 8 * 1024 * 1024);
         assertThat(maxHeapGrowth).as("server heap growth while the reader did not read")
-                .isLessThan(4 * MAX_OUTBOUND_BYTES);
+                .isLessThan(6 * MAX_OUTBOUND_BYTES);
 
         // Every message was accepted and stored, and the watcher got each, once and in order.
         assertThat(result.getJsonArray("refused")).isEmpty();

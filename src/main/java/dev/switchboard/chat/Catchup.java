@@ -22,10 +22,13 @@ final class Catchup {
     private final MessageRepository messages;
     private final Delivery delivery;
     private final FrameEncoder encoder;
+    private final PresenceTracker presenceTracker;
     private final ChatLoop loop;
 
-    Catchup(RoomRegistry registry, MessageRepository messages, Delivery delivery, FrameEncoder encoder, ChatLoop loop) {
+    Catchup(RoomRegistry registry, MessageRepository messages, Delivery delivery, FrameEncoder encoder,
+            PresenceTracker presenceTracker, ChatLoop loop) {
         this.registry = registry;
+        this.presenceTracker = presenceTracker;
         this.messages = messages;
         this.delivery = delivery;
         this.encoder = encoder;
@@ -40,12 +43,9 @@ final class Catchup {
         if (member.closing || !room.members.contains(member)) {
             return;
         }
-        ChatFrames.Welcome welcome = new ChatFrames.Welcome(member.room, member.name, presence, recent.messages(),
-                recent.truncated());
+        ChatFrames.Welcome welcome = new ChatFrames.Welcome(member.room, member.name,
+                presenceTracker.forWelcome(room, presence), recent.messages(), recent.truncated());
         delivery.send(member, Frame.encodedLater(() -> encoder.bytes(welcome)));
-        if (room.presence == null) {
-            room.presence = PresenceDiff.count(presence); // what this replica tells the room from now on
-        }
         member.delivered = recent.lastId();
         if (room.cursor < 0) {
             room.cursor = recent.lastId();

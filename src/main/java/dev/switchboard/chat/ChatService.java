@@ -68,9 +68,9 @@ public class ChatService implements ChatBackplane.Listener {
         this.metrics = metrics;
         this.loop = new ChatLoop(vertx);
         this.delivery = new Delivery(config, metrics);
-        this.catchup = new Catchup(registry, messages, delivery, encoder, loop);
-        this.writer = new MessageWriter(config, messages, registry, delivery, catchup, encoder, metrics, loop);
         this.presence = new PresenceTracker(registry, delivery, encoder, backplane, loop);
+        this.catchup = new Catchup(registry, messages, delivery, encoder, presence, loop);
+        this.writer = new MessageWriter(config, messages, registry, delivery, catchup, encoder, metrics, loop);
         this.heartbeat = new Heartbeat(registry, metrics, config);
         this.shutdown = new ChatShutdown(registry, writer, loop);
     }

@@ -21,6 +21,29 @@ final class PresenceDiff {
         return counts;
     }
 
+    /**
+     * The names of {@code counts}, in the order of {@code ordered} where it has them: a welcome lists
+     * what the room was told (so later presence frames follow on from it), earliest first as the table
+     * says, and names that joined since the table was read last.
+     */
+    static List<String> inOrder(List<String> ordered, Map<String, Integer> counts) {
+        Map<String, Integer> left = new HashMap<>(counts);
+        List<String> names = new ArrayList<>();
+        for (String name : ordered) {
+            int count = left.getOrDefault(name, 0);
+            if (count > 0) {
+                names.add(name);
+                left.put(name, count - 1);
+            }
+        }
+        left.forEach((name, count) -> {
+            for (int i = 0; i < count; i++) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     /** What a room that was told {@code told} must hear to know {@code now}: one frame per connection. */
     static List<Change> changes(Map<String, Integer> told, Map<String, Integer> now) {
         List<Change> changes = new ArrayList<>();

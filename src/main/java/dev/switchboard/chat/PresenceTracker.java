@@ -1,5 +1,6 @@
 package dev.switchboard.chat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
@@ -35,6 +36,25 @@ final class PresenceTracker {
 
     private void announce(Room room, String type, String name, Member except) {
         delivery.toRoom(room, encoder.encode(new ChatFrames.Presence(type, room.name, name)), except);
+    }
+
+    /**
+     * Who a new member is told is present. Presence changes reach members only once they are welcomed,
+     * so the welcome lists what the room has been told up to now (joins and leaves heard while the
+     * member's snapshot was read included), in the snapshot's order; every later change follows as a
+     * frame. The first welcome of a room starts what it is told from the snapshot, and re-reads it if
+     * changes came meanwhile.
+     */
+    List<String> forWelcome(Room room, List<String> snapshot) {
+        if (room.presence == null) {
+            room.presence = PresenceDiff.count(snapshot);
+            if (room.presenceMissed) {
+                room.presenceMissed = false;
+                resync(room);
+            }
+            return snapshot;
+        }
+        return PresenceDiff.inOrder(snapshot, room.presence);
     }
 
     /**

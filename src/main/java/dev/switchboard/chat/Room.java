@@ -26,6 +26,8 @@ final class Room {
     boolean dirty;
     /** Names (with connection counts) this replica last told the room were present; null before any welcome. */
     Map<String, Integer> presence;
+    /** A join or leave came before the first welcome, so it may be missing from that welcome's snapshot. */
+    boolean presenceMissed;
 
     Room(String name) {
         this.name = name;
@@ -36,7 +38,9 @@ final class Room {
     }
 
     void counted(String name, int delta) {
-        if (presence != null) {
+        if (presence == null) {
+            presenceMissed = true;
+        } else {
             int count = presence.getOrDefault(name, 0) + delta;
             if (count > 0) {
                 presence.put(name, count);

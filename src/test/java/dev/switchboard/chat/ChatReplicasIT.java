@@ -67,9 +67,9 @@ class ChatReplicasIT {
     void twoReplicasActAsOneChat() throws Exception {
         String room = "replicas-" + UUID.randomUUID().toString().substring(0, 8);
         try (ChatTestClient alice = ChatTestClient.connect(a.port, room, "alice");
-                ChatTestClient bob = ChatTestClient.connect(b.port, room, "bob")) {
-            alice.welcome();
-            // Presence on both: bob's replica knows alice is there, and alice hears bob join.
+                ChatTestClient bob = connectAfterWelcome(alice, b.port, room, "bob")) {
+            // Presence on both: bob's replica knows alice is there, and alice hears bob join (bob
+            // connects after alice's welcome, so he cannot be in it already).
             assertThat(bob.welcome().getJsonArray("presence").getList()).containsExactly("alice", "bob");
             assertThat(alice.next("join").getString("name")).isEqualTo("bob");
             for (Replica replica : List.of(a, b)) {
@@ -119,6 +119,11 @@ class ChatReplicasIT {
                 assertThat(a.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
         }
+    }
+
+    private static ChatTestClient connectAfterWelcome(ChatTestClient first, int port, String room, String name) {
+        first.welcome();
+        return ChatTestClient.connect(port, room, name);
     }
 
     private static Replica start(String name, Map<String, String> database) throws IOException {

@@ -32,4 +32,13 @@ class PresenceDiffTest {
         Map<String, Integer> same = Map.of("ada", 2);
         assertThat(PresenceDiff.changes(same, same)).isEmpty();
     }
+
+    @Test
+    void aWelcomeListsWhatTheRoomWasToldInTheTablesOrder() {
+        // The table said ada, bob, ada; since then bob left and carol joined (heard as frames).
+        List<String> snapshot = List.of("ada", "bob", "ada");
+        Map<String, Integer> told = Map.of("ada", 2, "carol", 1);
+        assertThat(PresenceDiff.inOrder(snapshot, told)).containsExactly("ada", "ada", "carol");
+        assertThat(PresenceDiff.inOrder(snapshot, PresenceDiff.count(snapshot))).isEqualTo(snapshot);
+    }
 }

@@ -31,10 +31,6 @@ final class Frame {
         return known == null ? 0 : known.length;
     }
 
-    boolean encodedLater() {
-        return encoder != null;
-    }
-
     /** The frame's bytes, encoding it now if it was not yet (only the connection's own loop calls this). */
     byte[] bytes() {
         if (bytes == null) {

@@ -49,21 +49,23 @@ final class Member {
     boolean holdEarly(Outgoing outgoing, int max) {
         if (early == null) {
             early = new ArrayList<>();
-        } else if (early.size() >= max) {
-            return false;
         }
-        early.add(outgoing);
-        return true;
+        return addBelow(early, outgoing, max);
     }
 
     /** Keeps an ack or error until the welcome; false when too many wait already. */
     boolean holdUntilWelcomed(Frame frame, int max) {
         if (held == null) {
             held = new ArrayList<>();
-        } else if (held.size() >= max) {
+        }
+        return addBelow(held, frame, max);
+    }
+
+    private static <T> boolean addBelow(List<T> list, T item, int max) {
+        if (list.size() >= max) {
             return false;
         }
-        held.add(frame);
+        list.add(item);
         return true;
     }
 }

@@ -1,7 +1,5 @@
 package dev.switchboard.support;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.util.Comparator;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -43,8 +40,6 @@ public final class Browser implements AutoCloseable {
             System.getProperty("switchboard.test.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    private static volatile boolean skipAnnounced;
-
     private final ChromeDriver driver;
     private final Path profile;
 
@@ -59,16 +54,8 @@ public final class Browser implements AutoCloseable {
         if (present) {
             return;
         }
-        String missing = "Chromium (" + CHROMIUM + ") and ChromeDriver (" + CHROMEDRIVER
-                + ") are needed for the browser tests; install the Debian packages chromium and chromium-driver";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(missing + " (CI=true, so the browser tests must run)");
-        }
-        if (!skipAnnounced) {
-            skipAnnounced = true;
-            System.err.println("WARNING: " + missing + ": skipping the browser tests outside CI");
-        }
-        Assumptions.abort(missing + ": skipping the browser tests outside CI");
+        Prerequisites.missing("Chromium (" + CHROMIUM + ") and ChromeDriver (" + CHROMEDRIVER
+                + ") are needed for the browser tests; install the Debian packages chromium and chromium-driver");
     }
 
     /** Starts a fresh headless browser (own profile folder) with the given window size. */

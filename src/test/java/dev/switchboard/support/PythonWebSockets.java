@@ -1,15 +1,10 @@
 package dev.switchboard.support;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Python 3 with the {@code websockets} library (Debian's python3-websockets), for tests that drive the
- * chat with a client library other than the JVM's. Like the browser tests: skipped with a message when
- * missing, except with {@code CI=true}, where they must run ({@code .ci/run} installs it).
+ * chat with a client library other than the JVM's; see {@link Prerequisites} for when it is missing.
  */
 public final class PythonWebSockets {
 
@@ -22,12 +17,7 @@ public final class PythonWebSockets {
         if (installed()) {
             return;
         }
-        String missing = PYTHON + " with the websockets library is needed; install the Debian package python3-websockets";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(missing + " (CI=true, so this test must run)");
-        }
-        System.err.println("WARNING: " + missing + ": skipping outside CI");
-        Assumptions.abort(missing + ": skipping outside CI");
+        Prerequisites.missing(PYTHON + " with the websockets library is needed; install the Debian package python3-websockets");
     }
 
     private static boolean installed() {

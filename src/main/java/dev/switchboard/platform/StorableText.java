@@ -29,26 +29,33 @@ public @interface StorableText {
 
     Class<? extends Payload>[] payload() default {};
 
-    /** What is wrong with the text, naming the first offending character and its position; null when storable. */
-    static String problem(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0) {
-                return "contains U+0000 (NUL) at index " + i;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return "contains an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase() + " at index " + i;
-            }
+    /** The rule itself, for text checked outside Bean Validation (chat frames, handshake names). */
+    final class Rule {
+
+        private Rule() {
         }
-        return null;
+
+        /** What is wrong with the text, naming the first offending character and its position; null when storable. */
+        public static String problem(CharSequence text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == 0) {
+                    return "contains U+0000 (NUL) at index " + i;
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return "contains an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i;
+                }
+            }
+            return null;
+        }
     }
 
     class Validator implements ConstraintValidator<StorableText, CharSequence> {
         @Override
         public boolean isValid(CharSequence value, ConstraintValidatorContext context) {
-            String problem = value == null ? null : problem(value);
+            String problem = value == null ? null : Rule.problem(value);
             if (problem == null) {
                 return true;
             }

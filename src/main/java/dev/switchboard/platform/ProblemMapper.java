@@ -80,6 +80,10 @@ public class ProblemMapper {
             case "23514", "22003" -> respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build();
             case "40001", "40P01" -> respond(Problem.of(503, "Service Unavailable",
                     "Concurrent update, please retry")).header("Retry-After", "1").build();
+            // statement_timeout and lock_timeout (DatabaseConfig): the statement was cancelled and rolled back.
+            case "57014", "55P03" -> respond(Problem.of(503, "Service Unavailable",
+                    "The database did not answer in time (" + e.getErrorMessage() + "); nothing was changed, please retry"))
+                    .header("Retry-After", "1").build();
             default -> unexpected(e);
         };
     }

@@ -189,6 +189,20 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void everyReplicaTheAutoscalerMayRunFitsWithinPostgresConnectionLimit() {
+        JsonNode postgres = manifest("StatefulSet", "switchboard-postgres").at("/spec/template/spec/containers/0");
+        Matcher setting = Pattern.compile("max_connections=(\\d+)").matcher(postgres.path("args").toString());
+        assertThat(setting.find()).as("postgres states its max_connections").isTrue();
+        int reserved = 3; // superuser_reserved_connections' default
+        int replicas = manifest("HorizontalPodAutoscaler", "switchboard").at("/spec/maxReplicas").asInt()
+                + manifest("Deployment", "switchboard").at("/spec/strategy/rollingUpdate/maxSurge").asInt();
+        int pool = Integer.parseInt(deploymentEnvironment().get("SWITCHBOARD_DATABASE_POOL_SIZE"));
+        int flyway = config.getValue("quarkus.datasource.jdbc.max-size", Integer.class);
+        assertThat(replicas * (pool + 1 + flyway)).as("replicas x (pool + chat listener + Flyway)")
+                .isLessThanOrEqualTo(Integer.parseInt(setting.group(1)) - reserved);
+    }
+
+    @Test
     void postgresKeepsItsDataOnAVolumeAndIsWhereTheDatasourcePoints() {
         JsonNode statefulSet = manifest("StatefulSet", "switchboard-postgres");
         assertThat(statefulSet.at("/spec/volumeClaimTemplates/0/metadata/name").asText()).isNotBlank();

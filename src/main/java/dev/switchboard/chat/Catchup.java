@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * Brings members and rooms up to date from the messages table, so delivery is exact: each room
  * remembers the last id it delivered here ({@code cursor}) and each member the last id it was sent
@@ -18,6 +20,7 @@ final class Catchup {
     /** Most messages read at once to fill a new member's gap between its history and the room's cursor. */
     private static final int GAP_BATCH = 10_000;
 
+    private final ChatConfig config;
     private final RoomRegistry registry;
     private final MessageRepository messages;
     private final Delivery delivery;
@@ -25,8 +28,9 @@ final class Catchup {
     private final PresenceTracker presenceTracker;
     private final ChatLoop loop;
 
-    Catchup(RoomRegistry registry, MessageRepository messages, Delivery delivery, FrameEncoder encoder,
+    Catchup(ChatConfig config, RoomRegistry registry, MessageRepository messages, Delivery delivery, FrameEncoder encoder,
             PresenceTracker presenceTracker, ChatLoop loop) {
+        this.config = config;
         this.registry = registry;
         this.presenceTracker = presenceTracker;
         this.messages = messages;
@@ -35,15 +39,32 @@ final class Catchup {
         this.loop = loop;
     }
 
+    record History(MessageRepository.Recent recent, boolean epochChanged) {
+    }
+
+    /**
+     * A new client's recent history, or what a reconnecting one missed; when its {@code since} belongs to
+     * another epoch of the room (reset since), its ids mean nothing now: it gets the recent history, told so.
+     */
+    Uni<History> history(Handshake handshake) {
+        if (!handshake.recovering()) {
+            return messages.recent(handshake.room(), 0, config.historySize()).map(recent -> new History(recent, false));
+        }
+        return messages.recent(handshake.room(), handshake.since(), config.recoveryLimit()).flatMap(recent ->
+                handshake.epoch() == null || handshake.epoch().equals(recent.epoch())
+                        ? Uni.createFrom().item(new History(recent, false))
+                        : messages.recent(handshake.room(), 0, config.historySize()).map(fresh -> new History(fresh, true)));
+    }
+
     /**
      * The member's first frame: its history and who is here. The frame is encoded by the connection's
      * own event loop when it is written, so a large history never holds up the chat loop.
      */
-    void welcome(Room room, Member member, MessageRepository.Recent recent, List<String> presence) {
+    void welcome(Room room, Member member, MessageRepository.Recent recent, boolean epochChanged, List<String> presence) {
         if (member.closing || !room.members.contains(member)) {
             return;
         }
-        ChatFrames.Welcome welcome = new ChatFrames.Welcome(member.room, member.name,
+        ChatFrames.Welcome welcome = new ChatFrames.Welcome(member.room, member.name, recent.epoch(), epochChanged,
                 presenceTracker.forWelcome(room, presence), recent.messages(), recent.truncated());
         delivery.send(member, Frame.encodedLater(() -> encoder.bytes(welcome)));
         member.delivered = recent.lastId();

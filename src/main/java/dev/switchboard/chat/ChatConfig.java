@@ -88,6 +88,30 @@ public interface ChatConfig {
     @Max(10000)
     int maxBatch();
 
+    /**
+     * Messages of one room accepted here and waiting to be stored (while the database is slow); past this a
+     * sender gets {@code unavailable} at once instead of a growing queue.
+     */
+    @WithDefault("1024")
+    @Min(1)
+    int maxUnstoredPerRoom();
+
+    /** Open chat connections this replica accepts; more are refused with close code 1013. */
+    @WithDefault("10000")
+    @Min(1)
+    int maxConnections();
+
+    /** Open chat connections per client address on this replica; more are refused with close code 1013. */
+    @WithDefault("64")
+    @Min(1)
+    int maxConnectionsPerAddress();
+
+    /**
+     * Header naming the client's address when the service runs behind a trusted proxy (e.g.
+     * {@code X-Forwarded-For}; its last entry, the address the proxy saw, is used). Unset: the TCP peer.
+     */
+    Optional<String> clientAddressHeader();
+
     /** On shutdown, how long to wait for in-flight messages to be stored and written before closing with 1001. */
     @WithDefault("3s")
     Duration shutdownFlushTimeout();
@@ -98,6 +122,30 @@ public interface ChatConfig {
      */
     @WithDefault("5s")
     Duration listenerGrace();
+
+    /** How much history each room keeps. */
+    Retention retention();
+
+    interface Retention {
+        /** Newest messages kept per room; older ones are deleted. */
+        @WithDefault("10000")
+        @Min(1)
+        long maxMessages();
+
+        /** Messages older than this are deleted. */
+        @WithDefault("30d")
+        Duration maxAge();
+
+        /** How often one replica (whichever takes the advisory lock) deletes what is past the limits. */
+        @WithDefault("1m")
+        Duration interval();
+
+        /** Most messages deleted per statement, so deletion never holds a room's locks for long. */
+        @WithDefault("1000")
+        @Min(1)
+        @Max(100000)
+        int batchSize();
+    }
 
     /** PostgreSQL channel shared by the replicas. */
     @WithDefault("switchboard_chat")

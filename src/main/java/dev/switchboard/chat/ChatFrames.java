@@ -3,6 +3,7 @@ package dev.switchboard.chat;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Frames the server sends; each serialises with its {@code type} first. */
@@ -11,18 +12,25 @@ final class ChatFrames {
     private ChatFrames() {
     }
 
-    @JsonPropertyOrder({ "type", "room", "name", "presence", "history", "truncated" })
-    record Welcome(String type, String room, String name, List<String> presence, List<ChatMessage> history,
-            boolean truncated) {
-        Welcome(String room, String name, List<String> presence, List<ChatMessage> history, boolean truncated) {
-            this("welcome", room, name, presence, history, truncated);
+    /**
+     * The first frame. {@code epoch} names this incarnation of the room's ids; {@code epochChanged} says the
+     * client's {@code since} belonged to another one (the room was reset), so it got the recent history instead.
+     */
+    @JsonPropertyOrder({ "type", "room", "name", "epoch", "epochChanged", "presence", "history", "truncated" })
+    record Welcome(String type, String room, String name, String epoch,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean epochChanged, List<String> presence,
+            List<ChatMessage> history, boolean truncated) {
+        Welcome(String room, String name, String epoch, boolean epochChanged, List<String> presence,
+                List<ChatMessage> history, boolean truncated) {
+            this("welcome", room, name, epoch, epochChanged, presence, history, truncated);
         }
     }
 
-    @JsonPropertyOrder({ "type", "id", "room", "at" })
-    record Ack(String type, long id, String room, Instant at) {
-        Ack(long id, String room, Instant at) {
-            this("ack", id, room, at);
+    /** The sender's message is stored with this id; {@code ref} is the client's, when it gave one. */
+    @JsonPropertyOrder({ "type", "id", "room", "at", "ref" })
+    record Ack(String type, long id, String room, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String ref) {
+        Ack(long id, String room, Instant at, String ref) {
+            this("ack", id, room, at, ref);
         }
     }
 
@@ -31,10 +39,11 @@ final class ChatFrames {
     record Presence(String type, String room, String name) {
     }
 
-    @JsonPropertyOrder({ "type", "code", "detail" })
-    record Error(String type, String code, String detail) {
-        Error(String code, String detail) {
-            this("error", code, detail);
+    /** A message (the one with {@code ref}, when the client gave one) was not sent, or a frame was refused. */
+    @JsonPropertyOrder({ "type", "code", "detail", "ref" })
+    record Error(String type, String code, String detail, @JsonInclude(JsonInclude.Include.NON_NULL) String ref) {
+        Error(String code, String detail, String ref) {
+            this("error", code, detail, ref);
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.switchboard.platform.StorableText;
+
 /** What a valid room, name, origin and frame are; each check answers null or what is wrong. */
 final class ChatRules {
 
@@ -35,6 +37,10 @@ final class ChatRules {
         }
         if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
             return "invalid name: control characters are not allowed";
+        }
+        String unstorable = StorableText.Rule.problem(name);
+        if (unstorable != null) {
+            return "invalid name: it " + unstorable;
         }
         return null;
     }

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.platform.DatabaseConfig;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,6 +53,7 @@ public class ChatService implements ChatBackplane.Listener {
     private final PresenceTracker presence;
     private final Heartbeat heartbeat;
     private final ChatShutdown shutdown;
+    private final ConnectionLimits limits;
     /** Who is connected here, for re-registering presence; read off the chat loop by the backplane. */
     private final Map<String, ChatBackplane.Presence> present = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
@@ -59,7 +61,7 @@ public class ChatService implements ChatBackplane.Listener {
     private final AtomicBoolean unregistered = new AtomicBoolean();
 
     ChatService(ChatConfig config, MessageRepository messages, ChatBackplane backplane, FrameEncoder encoder,
-            ObjectMapper json, ChatMetrics metrics, Vertx vertx) {
+            ObjectMapper json, ChatMetrics metrics, DatabaseConfig database, Vertx vertx) {
         this.config = config;
         this.messages = messages;
         this.backplane = backplane;
@@ -69,8 +71,11 @@ public class ChatService implements ChatBackplane.Listener {
         this.loop = new ChatLoop(vertx);
         this.delivery = new Delivery(config, metrics);
         this.presence = new PresenceTracker(registry, delivery, encoder, backplane, loop);
-        this.catchup = new Catchup(registry, messages, delivery, encoder, presence, loop);
-        this.writer = new MessageWriter(config, messages, registry, delivery, catchup, encoder, metrics, loop);
+        this.catchup = new Catchup(config, registry, messages, delivery, encoder, presence, loop);
+        // A second past PostgreSQL's own statement timeout: an insert it never answers fails too.
+        this.writer = new MessageWriter(config, messages, registry, delivery, catchup, encoder, metrics, loop,
+                database.statementTimeoutDuration().plusSeconds(1));
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         this.heartbeat = new Heartbeat(registry, metrics, config);
         this.shutdown = new ChatShutdown(registry, writer, loop);
     }
@@ -97,10 +102,17 @@ public class ChatService implements ChatBackplane.Listener {
         if (shuttingDown) {
             return connection.close(new CloseReason(1001, "server shutting down"));
         }
+        String address = ConnectionLimits.clientAddress(request.remoteAddress(),
+                config.clientAddressHeader().map(request::header).orElse(null));
+        String full = limits.admit(address);
+        if (full != null) {
+            metrics.rejected("too-many-connections");
+            return connection.close(new CloseReason(1013, full));
+        }
         // @OnOpen runs on the connection's own event loop: its outbox writes from there.
         Outbox outbox = new Outbox(SocketAccess.socket(connection), Vertx.currentContext(),
                 config.maxOutboundFrames(), config.maxOutboundBytes().asLongValue());
-        Member member = new Member(connection, handshake,
+        Member member = new Member(connection, handshake, address,
                 outbox, new TokenBucket(config.ratePerSecond(), config.rateBurst(), System.nanoTime()));
         connection.userData().put(MEMBER, member);
         metrics.connected();
@@ -115,8 +127,6 @@ public class ChatService implements ChatBackplane.Listener {
         Room room = registry.enter(member);
         present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.name));
         presence.changed(room, true, member.name, member);
-        int limit = handshake.recovering() ? config.recoveryLimit() : config.historySize();
-        long since = Math.max(handshake.since(), 0);
         backplane.join(member.id, member.room, member.name)
                 .emitOn(loop)
                 .invoke(() -> {
@@ -126,11 +136,12 @@ public class ChatService implements ChatBackplane.Listener {
                     }
                 })
                 .flatMap(x -> Uni.combine().all()
-                        .unis(messages.recent(member.room, since, limit), backplane.present(member.room))
+                        .unis(catchup.history(handshake), backplane.present(member.room))
                         .asTuple())
                 .emitOn(loop)
                 .subscribe().with(result -> {
-                    catchup.welcome(room, member, result.getItem1(), result.getItem2());
+                    Catchup.History history = result.getItem1();
+                    catchup.welcome(room, member, history.recent(), history.epochChanged(), result.getItem2());
                     done.run();
                 }, failure -> {
                     LOG.warnf("Could not welcome %s to %s: %s", member.name, member.room, failure.getMessage());
@@ -147,6 +158,7 @@ public class ChatService implements ChatBackplane.Listener {
         }
         member.closing = true;
         member.outbox.close();
+        limits.release(member.address);
         metrics.disconnected();
         loop.execute(() -> {
             member.left = true;
@@ -188,21 +200,22 @@ public class ChatService implements ChatBackplane.Listener {
             return;
         }
         InboundFrame inbound = InboundFrame.parse(frame, json, config.maxTextLength());
-        if (!inbound.accepted()) {
-            error(member, inbound.errorCode(), inbound.detail());
+        // Every frame takes from the allowance, invalid ones too: refusing costs the server work as well.
+        if (!member.allowance.tryTake(now)) {
+            error(member, "rate-limited", "more than " + config.rateBurst() + " frames at once or "
+                    + config.ratePerSecond() + " per second; this one was not sent", inbound.ref());
+        } else if (!inbound.accepted()) {
+            error(member, inbound.errorCode(), inbound.detail(), inbound.ref());
         } else if (shuttingDown) {
-            error(member, "unavailable", "the server is shutting down; reconnect");
-        } else if (!member.allowance.tryTake(now)) {
-            error(member, "rate-limited", "more than " + config.rateBurst() + " messages at once or "
-                    + config.ratePerSecond() + " per second; this one was not sent");
+            error(member, "unavailable", "not sent: the server is shutting down; reconnect", inbound.ref());
         } else {
-            loop.execute(() -> writer.accept(member, inbound.text(), now));
+            loop.execute(() -> writer.accept(member, inbound.text(), inbound.ref(), now));
         }
     }
 
-    private void error(Member member, String code, String detail) {
+    private void error(Member member, String code, String detail, String ref) {
         metrics.rejected(code);
-        Frame frame = encoder.encode(new ChatFrames.Error(code, detail));
+        Frame frame = encoder.encode(new ChatFrames.Error(code, detail, ref));
         loop.execute(() -> delivery.sendWhenWelcomed(member, frame));
     }
 

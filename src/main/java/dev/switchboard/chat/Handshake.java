@@ -2,9 +2,15 @@ package dev.switchboard.chat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** What a client asked for when it connected: room, name and, when reconnecting, the last id it saw. */
-record Handshake(String room, String name, long since) {
+/**
+ * What a client asked for when it connected: room, name and, when reconnecting, the last id it saw and
+ * the room's epoch that id belongs to (null when not given).
+ */
+record Handshake(String room, String name, long since, String epoch) {
+
+    static final Pattern EPOCH = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     /** {@code since} of a client that did not send one: it gets the recent history instead. */
     static final long NO_SINCE = -1;
@@ -31,8 +37,12 @@ record Handshake(String room, String name, long since) {
         if (query.containsKey("since")) {
             since = parseSince(query.get("since"));
         }
+        String epoch = query.get("epoch");
+        if (epoch != null && !EPOCH.matcher(epoch).matches()) {
+            throw new IllegalArgumentException("epoch must be the room's epoch from a welcome (1 to 64 letters, digits or '-')");
+        }
         check(ChatRules.originProblem(origin, host, allowedOrigins));
-        return new Handshake(room, name, since);
+        return new Handshake(room, name, since, epoch);
     }
 
     private static long parseSince(String value) {

@@ -17,6 +17,8 @@ final class Member {
     final String id;
     final String room;
     final String name;
+    /** The client's address, as counted by the connection limits. */
+    final String address;
     final Outbox outbox;
     /** The connection's own event loop only. */
     final TokenBucket allowance;
@@ -36,11 +38,12 @@ final class Member {
     /** Acks and errors produced before its welcome was sent. */
     List<Frame> held;
 
-    Member(WebSocketConnection connection, Handshake handshake, Outbox outbox, TokenBucket allowance) {
+    Member(WebSocketConnection connection, Handshake handshake, String address, Outbox outbox, TokenBucket allowance) {
         this.connection = connection;
         this.id = connection.id();
         this.room = handshake.room();
         this.name = handshake.name();
+        this.address = address;
         this.outbox = outbox;
         this.allowance = allowance;
     }

@@ -37,13 +37,20 @@ public class MessageRepository {
             note AS (SELECT pg_notify($4, 'm ' || max(id) || ' ' || $1) AS sent FROM ins)
             SELECT ins.id, ins.sender, ins.body, ins.sent_at, ins.connection FROM ins, note ORDER BY ins.id""";
 
-    /** The room's last id and, in the same snapshot, its newest messages after {@code since}. */
+    /**
+     * The room's row (created here, with its epoch, when the room is new) and, in the same snapshot, its
+     * newest messages after {@code since}.
+     */
     private static final String RECENT = """
-            WITH last AS (SELECT coalesce((SELECT last_id FROM chat_rooms WHERE room = $1), 0) AS last_id)
-            SELECT last.last_id, m.id, m.sender, m.body, m.sent_at
-            FROM last LEFT JOIN LATERAL (
+            WITH made AS (
+                INSERT INTO chat_rooms (room, last_id) VALUES ($1, 0) ON CONFLICT (room) DO NOTHING
+                RETURNING last_id, first_id, epoch),
+            r AS (SELECT last_id, first_id, epoch FROM made
+                  UNION ALL SELECT last_id, first_id, epoch FROM chat_rooms WHERE room = $1)
+            SELECT r.last_id, r.first_id, r.epoch, m.id, m.sender, m.body, m.sent_at
+            FROM r LEFT JOIN LATERAL (
                 SELECT id, sender, body, sent_at FROM chat_messages
-                WHERE room = $1 AND id > $2 AND id <= last.last_id
+                WHERE room = $1 AND id > $2 AND id <= r.last_id
                 ORDER BY id DESC LIMIT $3) m ON true
             ORDER BY m.id""";
 
@@ -62,8 +69,11 @@ public class MessageRepository {
                 WHERE x.seen_at > now() - make_interval(secs => $1) GROUP BY p.room) o ON o.room = r.room
             ORDER BY online DESC, room LIMIT $2""";
 
-    /** What a joining client gets: history (oldest first), the room's last id, and whether older ones were left out. */
-    public record Recent(List<ChatMessage> messages, long lastId, boolean truncated) {
+    /**
+     * What a joining client gets: history (oldest first), the room's last id and epoch, and whether older
+     * ones were left out (more than the limit, or deleted by retention).
+     */
+    public record Recent(List<ChatMessage> messages, long lastId, String epoch, boolean truncated) {
     }
 
     public record RoomSummary(String room, long online, long lastMessageId) {
@@ -91,19 +101,29 @@ public class MessageRepository {
     public Uni<Recent> recent(String room, long since, int limit) {
         return pool.preparedQuery(RECENT)
                 .execute(Tuple.of(room, since, limit + 1))
-                .map(rows -> {
-                    long lastId = 0;
-                    List<ChatMessage> messages = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        lastId = row.getLong("last_id");
-                        if (row.getValue("id") != null) {
-                            messages.add(message(room, row));
-                        }
-                    }
-                    boolean truncated = messages.size() > limit;
-                    return new Recent(truncated ? List.copyOf(messages.subList(1, messages.size())) : messages,
-                            lastId, truncated);
-                });
+                .flatMap(rows -> rows.size() > 0 ? Uni.createFrom().item(recent(room, since, limit, rows))
+                        // The room's row was created by a transaction that committed after this statement
+                        // began, so it saw neither its own insert nor the row: read again.
+                        : pool.preparedQuery(RECENT).execute(Tuple.of(room, since, limit + 1))
+                                .map(again -> recent(room, since, limit, again)));
+    }
+
+    private static Recent recent(String room, long since, int limit, RowSet<Row> rows) {
+        long lastId = 0;
+        long firstId = 1;
+        String epoch = null;
+        List<ChatMessage> messages = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            lastId = row.getLong("last_id");
+            firstId = row.getLong("first_id");
+            epoch = row.getString("epoch");
+            if (row.getValue("id") != null) {
+                messages.add(message(room, row));
+            }
+        }
+        boolean truncated = messages.size() > limit || since + 1 < Math.min(firstId, lastId + 1);
+        return new Recent(messages.size() > limit ? List.copyOf(messages.subList(1, messages.size())) : messages,
+                lastId, epoch, truncated);
     }
 
     /** Messages after {@code after}, oldest first, with their senders' connections. */

@@ -9,7 +9,7 @@ import java.util.Set;
 final class Room {
 
     /** A message accepted from a member here, waiting for the room's next insert. */
-    record Pending(Member member, String text, long receivedAt) {
+    record Pending(Member member, String text, String ref, long receivedAt) {
     }
 
     final String name;
@@ -17,6 +17,8 @@ final class Room {
     /** Accepted messages waiting to be stored (the writer stores one batch at a time per room). */
     final ArrayDeque<Pending> unstored = new ArrayDeque<>();
     boolean writing;
+    /** Messages to store one per insert: a batch with them failed on one message's content. */
+    int singles;
     /** The last message id delivered to this room here; -1 until the first welcome reads it. */
     long cursor = -1;
     boolean replaying;

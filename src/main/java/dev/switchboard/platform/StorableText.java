@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Locale;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -45,7 +46,7 @@ public @interface StorableText {
                 if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                     i++;
                 } else if (Character.isSurrogate(c)) {
-                    return "contains an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i;
+                    return "contains an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT) + " at index " + i;
                 }
             }
             return null;

@@ -1,18 +1,27 @@
 // One chat room over WebSocket: the protocol only, no DOM.
-// Reconnects by itself after a drop and asks for `since` the last message it saw, so the
+// Reconnects by itself after a drop (with jittered backoff, so a restarted server is not hit by
+// every page at once) and asks for `since` the last message it saw in the room's epoch, so the
 // gap is filled from the server's history; listeners see every message id at most once.
+// Every message carries a `ref`; the server's ack or error for it carries the same ref.
 
-const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000];
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000];
 // Close codes after which trying again cannot help (bad room or name, frame too big).
 const FINAL_CLOSE_CODES = new Set([1008, 1009]);
-// Error codes that refuse one message (others are about the connection or the protocol).
-const MESSAGE_ERRORS = new Set(['empty', 'too-long', 'rate-limited', 'unavailable']);
 
-export function chatUrl(room, name, since, location = window.location) {
+/** A delay between half and all of the backoff step: clients dropped together spread out. */
+export function retryDelay(attempt, random = Math.random) {
+    const base = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
+    return Math.round(base / 2 + random() * base / 2);
+}
+
+export function chatUrl(room, name, since, epoch, location = window.location) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const params = new URLSearchParams({ name });
     if (since != null) {
         params.set('since', String(since));
+        if (epoch != null) {
+            params.set('epoch', epoch);
+        }
     }
     return `${scheme}//${location.host}/chat/${encodeURIComponent(room)}?${params}`;
 }
@@ -22,7 +31,7 @@ export class ChatConnection {
      * @param {string} room
      * @param {string} name
      * @param {(event: object) => void} listener receives
-     *   {kind:'state', state, detail}, {kind:'welcome', presence, truncated},
+     *   {kind:'state', state, detail}, {kind:'welcome', presence, truncated, reset},
      *   {kind:'message', message, mine}, {kind:'ack', localId, id, at},
      *   {kind:'rejected', localId, code, detail}, {kind:'error', code, detail},
      *   {kind:'join'|'leave', name}
@@ -33,8 +42,9 @@ export class ChatConnection {
         this.listener = listener;
         this.socket = null;
         this.lastSeenId = null;      // highest id received as a message (history or live)
+        this.epoch = null;           // the room's epoch those ids belong to
         this.seenIds = new Set();    // every id already handed to the listener
-        this.unanswered = [];        // local messages sent and not yet acked or rejected, in order
+        this.unanswered = [];        // local messages sent and not yet acked or rejected, in order (by ref)
         this.nextLocalId = 1;
         this.attempt = 0;
         this.retryTimer = null;
@@ -52,7 +62,7 @@ export class ChatConnection {
         this.retryTimer = null;
         const reconnecting = this.lastSeenId != null || this.attempt > 0;
         this.emit({ kind: 'state', state: reconnecting ? 'reconnecting' : 'connecting' });
-        const socket = new WebSocket(chatUrl(this.room, this.name, this.lastSeenId));
+        const socket = new WebSocket(chatUrl(this.room, this.name, this.lastSeenId, this.epoch));
         this.socket = socket;
         socket.addEventListener('message', (event) => {
             if (this.socket === socket) {
@@ -77,11 +87,18 @@ export class ChatConnection {
         switch (frame.type) {
             case 'welcome':
                 this.attempt = 0;
+                this.epoch = frame.epoch ?? null;
+                if (frame.epochChanged) {
+                    // The room was reset: the ids seen so far belong to its earlier life.
+                    this.seenIds.clear();
+                    this.lastSeenId = null;
+                }
                 this.emit({ kind: 'state', state: 'open' });
                 this.emit({
                     kind: 'welcome',
                     presence: presenceNames(frame.presence),
-                    truncated: Boolean(frame.truncated ?? frame.historyTruncated ?? frame.more ?? false),
+                    truncated: Boolean(frame.truncated),
+                    reset: Boolean(frame.epochChanged),
                 });
                 for (const message of frame.history ?? []) {
                     this.deliver(message);
@@ -92,10 +109,10 @@ export class ChatConnection {
                 this.deliver(frame);
                 break;
             case 'ack':
-                this.acknowledge(frame.id, frame.at);
+                this.acknowledge(frame);
                 break;
             case 'error':
-                this.reject(frame.code ?? 'error', frame.detail ?? frame.message ?? 'The server refused that');
+                this.reject(frame);
                 break;
             case 'join':
             case 'leave':
@@ -116,17 +133,12 @@ export class ChatConnection {
         if (this.lastSeenId == null || id > this.lastSeenId) {
             this.lastSeenId = id;
         }
-        // Our own unanswered message can come back as a message: in the history after a
-        // reconnect, or (should the server ever send one) as an echo before its ack.
+        // Our own message sent before a drop comes back in the history after the reconnect: its
+        // ack went with the old connection, so the history answers it (oldest first, by text).
         if (message.from === this.name) {
-            const index = this.unanswered.findIndex((pending) => pending.id == null && pending.text === message.text);
+            const index = this.unanswered.findIndex((pending) => pending.orphaned && pending.text === message.text);
             if (index >= 0) {
-                const pending = this.unanswered[index];
-                if (pending.orphaned) {
-                    this.unanswered.splice(index, 1); // its connection is gone: no ack will come
-                } else {
-                    pending.id = id; // the ack is still due; it will find this entry by id
-                }
+                const [pending] = this.unanswered.splice(index, 1);
                 this.emit({ kind: 'ack', localId: pending.localId, id, at: message.at });
                 return;
             }
@@ -134,31 +146,23 @@ export class ChatConnection {
         this.emit({ kind: 'message', message, mine: message.from === this.name });
     }
 
-    acknowledge(id, at) {
-        if (id != null) {
-            this.seenIds.add(id);
-            const answered = this.unanswered.findIndex((pending) => pending.id === id);
-            if (answered >= 0) {
-                this.unanswered.splice(answered, 1);
-                return;
-            }
+    acknowledge(frame) {
+        if (frame.id != null) {
+            this.seenIds.add(frame.id);
         }
-        const index = this.unanswered.findIndex((pending) => !pending.orphaned && pending.id == null);
+        const index = this.unanswered.findIndex((pending) => pending.ref === frame.ref);
         if (index >= 0) {
             const [pending] = this.unanswered.splice(index, 1);
-            this.emit({ kind: 'ack', localId: pending.localId, id, at });
+            this.emit({ kind: 'ack', localId: pending.localId, id: frame.id, at: frame.at });
         }
     }
 
-    reject(code, detail) {
-        // Neither frame names the message it answers. The server refuses a message as soon as it
-        // reads it but acks only once it is stored, so an error answers the newest unanswered
-        // message and an ack the oldest: in a burst cut by the rate limit, the refused ones are
-        // the last ones sent.
-        const live = this.unanswered.filter((candidate) => !candidate.orphaned && candidate.id == null);
-        const pending = live[live.length - 1];
-        if (pending && MESSAGE_ERRORS.has(code)) {
-            this.unanswered.splice(this.unanswered.indexOf(pending), 1);
+    reject(frame) {
+        const code = frame.code ?? 'error';
+        const detail = frame.detail ?? 'The server refused that';
+        const index = frame.ref == null ? -1 : this.unanswered.findIndex((pending) => pending.ref === frame.ref);
+        if (index >= 0) {
+            const [pending] = this.unanswered.splice(index, 1);
             this.emit({ kind: 'rejected', localId: pending.localId, code, detail });
         } else {
             this.emit({ kind: 'error', code, detail });
@@ -168,8 +172,7 @@ export class ChatConnection {
     // Messages sent before a drop and never answered either reached the server (then they came
     // back in the history above) or were lost: say so instead of silently resending.
     settleUnansweredAfterReconnect() {
-        // (An orphan that already has its id was stored: only its ack went missing.)
-        const lost = this.unanswered.filter((pending) => pending.orphaned && pending.id == null);
+        const lost = this.unanswered.filter((pending) => pending.orphaned);
         this.unanswered = this.unanswered.filter((pending) => !pending.orphaned);
         for (const pending of lost) {
             this.emit({ kind: 'rejected', localId: pending.localId, code: 'lost', detail: 'Not delivered: the connection dropped before the server answered' });
@@ -189,7 +192,7 @@ export class ChatConnection {
             this.emit({ kind: 'state', state: 'closed', detail: event.reason || `Closed by the server (${event.code})` });
             return;
         }
-        const delay = RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)];
+        const delay = retryDelay(this.attempt);
         this.attempt += 1;
         const why = event.reason ? `${event.reason} (${event.code})` : `connection lost (${event.code})`;
         this.emit({ kind: 'state', state: 'reconnecting', detail: `${why}; retrying in ${delay} ms` });
@@ -204,8 +207,9 @@ export class ChatConnection {
             return null;
         }
         const localId = this.nextLocalId++;
-        this.unanswered.push({ localId, text, orphaned: false, id: null });
-        this.socket.send(JSON.stringify({ type: 'message', text }));
+        const ref = `m${localId}`;
+        this.unanswered.push({ localId, ref, text, orphaned: false });
+        this.socket.send(JSON.stringify({ type: 'message', text, ref }));
         return localId;
     }
 

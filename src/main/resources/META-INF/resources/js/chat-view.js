@@ -100,6 +100,9 @@ export function setUpChat(root = document) {
                     online.set(name, (online.get(name) ?? 0) + 1);
                 }
                 renderPresence();
+                if (event.reset) {
+                    list.replaceChildren(notice('This room was reset: its earlier messages are gone.'));
+                }
                 if (event.truncated) {
                     append(notice('Older messages were left out.'));
                 }

@@ -16,7 +16,7 @@ class HandshakeTest {
     @Test
     void roomNameAndSinceAreRead() {
         Handshake handshake = parse("lobby", "name=Ada%20L&since=42");
-        assertThat(handshake).isEqualTo(new Handshake("lobby", "Ada L", 42));
+        assertThat(handshake).isEqualTo(new Handshake("lobby", "Ada L", 42, null));
         assertThat(handshake.recovering()).isTrue();
         assertThat(parse("lobby", "name=ada").recovering()).isFalse();
     }

@@ -6,8 +6,10 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import dev.switchboard.platform.StorableText;
+
 public record ProductInput(
-        @NotBlank @Size(max = 200) String name,
+        @NotBlank @StorableText @Size(max = 200) String name,
         @NotNull @PositiveOrZero @Max(1_000_000_000_00L) Long priceCents,
         @NotNull @PositiveOrZero Integer stock) {
 }

@@ -4,7 +4,9 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import dev.switchboard.platform.StorableText;
+
 public record UserInput(
-        @NotBlank @Size(max = 100) String name,
-        @NotBlank @Email @Size(max = 254) String email) {
+        @NotBlank @StorableText @Size(max = 100) String name,
+        @NotBlank @Email @StorableText @Size(max = 254) String email) {
 }

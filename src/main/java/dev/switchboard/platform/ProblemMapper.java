@@ -77,14 +77,19 @@ public class ProblemMapper {
             case "23505" -> respond(Problem.of(409, "Conflict", "Already exists: " + e.getDetail())).build();
             case "23503" -> respond(Problem.of(409, "Conflict",
                     "Still referenced or missing reference: " + e.getDetail())).build();
-            case "23514", "22003" -> respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build();
+            case "23514" -> respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build();
             case "40001", "40P01" -> respond(Problem.of(503, "Service Unavailable",
                     "Concurrent update, please retry")).header("Retry-After", "1").build();
             // statement_timeout and lock_timeout (DatabaseConfig): the statement was cancelled and rolled back.
             case "57014", "55P03" -> respond(Problem.of(503, "Service Unavailable",
                     "The database did not answer in time (" + e.getErrorMessage() + "); nothing was changed, please retry"))
                     .header("Retry-After", "1").build();
-            default -> unexpected(e);
+            // Class 22 (data exception: a value the column cannot hold, such as U+0000 in text, 22021, or a
+            // number out of range, 22003) is the request's fault, never the server's. Inputs are checked
+            // before they reach SQL; this is the safety net for anything a check missed.
+            default -> e.getSqlState().startsWith("22")
+                    ? respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build()
+                    : unexpected(e);
         };
     }
 

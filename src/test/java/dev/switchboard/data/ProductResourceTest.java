@@ -4,9 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +52,22 @@ class ProductResourceTest {
         given().contentType(ContentType.JSON).body("{\"name\":\"Bad\",\"priceCents\":\"cheap\",\"stock\":1}")
                 .post("/api/products")
                 .then().statusCode(400).body("detail", containsString("priceCents"));
+    }
+
+    @Test
+    void textPostgresqlCannotStoreIsRejectedNamingTheField() {
+        UserResourceTest.UNSTORABLE.forEach((escape, why) -> {
+            String name = "text-" + UUID.randomUUID();
+            long before = createProduct("before " + name, 1, 1);
+            given().contentType(ContentType.JSON)
+                    .body("{\"name\":\"" + name + escape + "\",\"priceCents\":1,\"stock\":1}")
+                    .post("/api/products")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("violations.field", equalTo(List.of("name")), "violations[0].message", containsString(why));
+            // Nothing was stored after the product made just before.
+            given().get("/api/products?after=" + before)
+                    .then().statusCode(200).body("items.name", not(hasItem(startsWith(name))));
+        });
     }
 
     @Test

@@ -98,6 +98,29 @@ class UserResourceTest {
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
+    // JSON can carry U+0000 and lone surrogates; PostgreSQL text cannot hold them (written as JSON escapes).
+    static final Map<String, String> UNSTORABLE = Map.of(
+            "\\u0000", "U+0000 (NUL)",
+            "\\ud800", "unpaired surrogate U+D800");
+
+    @Test
+    void textPostgresqlCannotStoreIsRejectedNamingTheField() {
+        UNSTORABLE.forEach((escape, why) -> {
+            String email = "text-" + UUID.randomUUID() + "@example.com";
+            given().contentType(ContentType.JSON).body("{\"name\":\"a" + escape + "b\",\"email\":\"" + email + "\"}")
+                    .post("/api/users")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("violations.field", equalTo(List.of("name")), "violations[0].message", containsString(why));
+            given().contentType(ContentType.JSON).body("{\"name\":\"Ok\",\"email\":\"a" + escape + email + "\"}")
+                    .post("/api/users")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("violations.findAll { it.field == 'email' }.message", hasItem(containsString(why)));
+            // Nothing was stored: the same email is still free.
+            given().contentType(ContentType.JSON).body(Map.of("name", "ab", "email", email))
+                    .post("/api/users").then().statusCode(201);
+        });
+    }
+
     @Test
     void wrongContentTypeAndOversizedBodiesAreRefused() throws Exception {
         given().contentType(ContentType.TEXT).body("name=x")

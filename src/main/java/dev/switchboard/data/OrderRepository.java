@@ -40,9 +40,10 @@ public class OrderRepository {
                         row -> new StockRow(row.getLong("id"), row.getLong("price_cents"), row.getInteger("stock"))));
     }
 
+    /** Takes the stock; each product's version goes up, so a PUT based on the stock read before fails (412). */
     public Uni<Void> takeStock(SqlClient tx, Long[] productIds, Integer[] quantities) {
         return tx.preparedQuery("""
-                UPDATE products p SET stock = p.stock - i.quantity
+                UPDATE products p SET stock = p.stock - i.quantity, version = p.version + 1
                 FROM unnest($1::bigint[], $2::int[]) AS i(id, quantity) WHERE p.id = i.id""")
                 .execute(Tuple.of(productIds, quantities))
                 .replaceWithVoid();

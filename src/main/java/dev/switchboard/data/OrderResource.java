@@ -1,7 +1,5 @@
 package dev.switchboard.data;
 
-import java.net.URI;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -15,6 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -28,10 +28,12 @@ public class OrderResource {
 
     private final OrderService service;
     private final OrderRepository orders;
+    private final IdempotentCreates creates;
 
-    OrderResource(OrderService service, OrderRepository orders) {
+    OrderResource(OrderService service, OrderRepository orders, IdempotentCreates creates) {
         this.service = service;
         this.orders = orders;
+        this.creates = creates;
     }
 
     @GET
@@ -49,8 +51,8 @@ public class OrderResource {
     }
 
     @POST
-    public Uni<Response> place(@Valid @NotNull OrderInput input) {
-        return service.place(input)
-                .map(order -> Response.created(URI.create("/api/orders/" + order.id())).entity(order).build());
+    public Uni<Response> place(@Valid @NotNull OrderInput input, @Context HttpHeaders headers) {
+        return creates.create("/api/orders", headers, input, tx -> service.place(tx, input)
+                .map(order -> new IdempotentCreates.Created("/api/orders/" + order.id(), null, order)));
     }
 }

@@ -11,26 +11,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.platform.Problem;
 import dev.switchboard.platform.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /** Places orders: stock is checked, taken and the order stored in one transaction, or nothing happens. */
 @ApplicationScoped
 public class OrderService {
 
-    private final Pool pool;
     private final OrderRepository orders;
 
-    OrderService(Pool pool, OrderRepository orders) {
-        this.pool = pool;
+    OrderService(OrderRepository orders) {
         this.orders = orders;
     }
 
-    public Uni<Order> place(OrderInput input) {
+    /** Places the order inside {@code tx}, which the caller opens and commits (with its idempotency key, if any). */
+    public Uni<Order> place(SqlConnection tx, OrderInput input) {
         // The same product twice in one order counts once, with the quantities added.
         Map<Long, Integer> wanted = input.items().stream()
                 .collect(Collectors.toMap(OrderInput.Item::productId, OrderInput.Item::quantity, Integer::sum, TreeMap::new));
         Long[] productIds = wanted.keySet().toArray(Long[]::new);
-        return pool.withTransaction(tx -> orders.lockUser(tx, input.userId())
+        return orders.lockUser(tx, input.userId())
                 .flatMap(exists -> {
                     if (!exists) {
                         throw ProblemException.notFound("user", input.userId());
@@ -42,7 +41,7 @@ public class OrderService {
                     Integer[] quantities = lines.stream().map(Order.Line::quantity).toArray(Integer[]::new);
                     return orders.takeStock(tx, productIds, quantities)
                             .flatMap(done -> orders.insert(tx, input.userId(), lines));
-                }));
+                });
     }
 
     private static List<Order.Line> linesOrFail(Map<Long, Integer> wanted, List<OrderRepository.StockRow> stock) {

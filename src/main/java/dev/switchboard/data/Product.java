@@ -4,10 +4,11 @@ import java.time.OffsetDateTime;
 
 import io.vertx.mutiny.sqlclient.Row;
 
-public record Product(long id, String name, long priceCents, int stock, OffsetDateTime createdAt) {
+/** A product; {@code version} counts its writes (orders taking stock included) and is its ETag. */
+public record Product(long id, String name, long priceCents, int stock, long version, OffsetDateTime createdAt) {
 
     static Product from(Row row) {
         return new Product(row.getLong("id"), row.getString("name"), row.getLong("price_cents"),
-                row.getInteger("stock"), row.getOffsetDateTime("created_at"));
+                row.getInteger("stock"), row.getLong("version"), row.getOffsetDateTime("created_at"));
     }
 }

@@ -5,12 +5,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 @ApplicationScoped
 public class ProductRepository {
 
-    private static final String COLUMNS = "id, name, price_cents, stock, created_at";
+    private static final String COLUMNS = "id, name, price_cents, stock, version, created_at";
+    // The version check and the write are one statement, so no other write can come between them.
+    private static final String VERSION_MATCHES = "($%d::bigint[] IS NULL OR version = ANY($%<d))";
 
     private final Pool pool;
 
@@ -30,22 +33,31 @@ public class ProductRepository {
                 .map(rows -> Rows.first(rows, Product::from));
     }
 
-    public Uni<Product> insert(ProductInput input) {
-        return pool.preparedQuery("INSERT INTO products (name, price_cents, stock) VALUES ($1, $2, $3) RETURNING " + COLUMNS)
+    /** The product's version; null when there is no such product. */
+    public Uni<Long> version(long id) {
+        return pool.preparedQuery("SELECT version FROM products WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> Rows.first(rows, row -> row.getLong("version")));
+    }
+
+    public Uni<Product> insert(SqlClient client, ProductInput input) {
+        return client.preparedQuery("INSERT INTO products (name, price_cents, stock) VALUES ($1, $2, $3) RETURNING " + COLUMNS)
                 .execute(Tuple.of(input.name(), input.priceCents(), input.stock()))
                 .map(rows -> Rows.first(rows, Product::from));
     }
 
-    /** Null when there is no such product. */
-    public Uni<Product> update(long id, ProductInput input) {
-        return pool.preparedQuery("UPDATE products SET name = $2, price_cents = $3, stock = $4 WHERE id = $1 RETURNING " + COLUMNS)
-                .execute(Tuple.of(id, input.name(), input.priceCents(), input.stock()))
+    /** Null when there is no such product or its version is not one If-Match allows. */
+    public Uni<Product> update(long id, ProductInput input, IfMatch ifMatch) {
+        return pool.preparedQuery("UPDATE products SET name = $2, price_cents = $3, stock = $4, version = version + 1"
+                + " WHERE id = $1 AND " + VERSION_MATCHES.formatted(5) + " RETURNING " + COLUMNS)
+                .execute(Tuple.of(id, input.name(), input.priceCents(), input.stock(), ifMatch.versions()))
                 .map(rows -> Rows.first(rows, Product::from));
     }
 
-    public Uni<Boolean> delete(long id) {
-        return pool.preparedQuery("DELETE FROM products WHERE id = $1")
-                .execute(Tuple.of(id))
+    /** False when there is no such product or its version is not one If-Match allows. */
+    public Uni<Boolean> delete(long id, IfMatch ifMatch) {
+        return pool.preparedQuery("DELETE FROM products WHERE id = $1 AND " + VERSION_MATCHES.formatted(2))
+                .execute(Tuple.of(id, ifMatch.versions()))
                 .map(RowSet::rowCount)
                 .map(count -> count > 0);
     }

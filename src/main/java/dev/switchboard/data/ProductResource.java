@@ -1,7 +1,5 @@
 package dev.switchboard.data;
 
-import java.net.URI;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,8 +14,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.switchboard.platform.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -28,9 +30,11 @@ import io.smallrye.mutiny.Uni;
 public class ProductResource {
 
     private final ProductRepository products;
+    private final IdempotentCreates creates;
 
-    ProductResource(ProductRepository products) {
+    ProductResource(ProductRepository products, IdempotentCreates creates) {
         this.products = products;
+        this.creates = creates;
     }
 
     @GET
@@ -42,30 +46,31 @@ public class ProductResource {
 
     @GET
     @Path("{id}")
-    public Uni<Product> get(@PathParam("id") long id) {
-        return products.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("product", id));
+    public Uni<RestResponse<Product>> get(@PathParam("id") long id) {
+        return products.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("product", id))
+                .map(product -> IfMatch.tagged(product, product.version()));
     }
 
     @POST
-    public Uni<Response> create(@Valid @NotNull ProductInput input) {
-        return products.insert(input)
-                .map(product -> Response.created(URI.create("/api/products/" + product.id())).entity(product).build());
+    public Uni<Response> create(@Valid @NotNull ProductInput input, @Context HttpHeaders headers) {
+        return creates.create("/api/products", headers, input, tx -> products.insert(tx, input)
+                .map(product -> new IdempotentCreates.Created("/api/products/" + product.id(), product.version(), product)));
     }
 
     @PUT
     @Path("{id}")
-    public Uni<Product> update(@PathParam("id") long id, @Valid @NotNull ProductInput input) {
-        return products.update(id, input).onItem().ifNull().failWith(() -> ProblemException.notFound("product", id));
+    public Uni<RestResponse<Product>> update(@PathParam("id") long id, @Context HttpHeaders headers,
+            @Valid @NotNull ProductInput input) {
+        return products.update(id, input, IfMatch.parse(headers, "/api/products/" + id))
+                .onItem().ifNull().switchTo(() -> IfMatch.refused("product", id, () -> products.version(id)))
+                .map(product -> IfMatch.tagged(product, product.version()));
     }
 
     @DELETE
     @Path("{id}")
-    public Uni<Response> delete(@PathParam("id") long id) {
-        return products.delete(id).map(deleted -> {
-            if (!deleted) {
-                throw ProblemException.notFound("product", id);
-            }
-            return Response.noContent().build();
-        });
+    public Uni<Response> delete(@PathParam("id") long id, @Context HttpHeaders headers) {
+        return products.delete(id, IfMatch.parse(headers, "/api/products/" + id))
+                .flatMap(deleted -> deleted ? Uni.createFrom().item(Response.noContent().build())
+                        : IfMatch.refused("product", id, () -> products.version(id)));
     }
 }

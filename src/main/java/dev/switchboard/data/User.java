@@ -4,10 +4,11 @@ import java.time.OffsetDateTime;
 
 import io.vertx.mutiny.sqlclient.Row;
 
-public record User(long id, String name, String email, OffsetDateTime createdAt) {
+/** A user; {@code version} counts its writes and is its ETag. */
+public record User(long id, String name, String email, long version, OffsetDateTime createdAt) {
 
     static User from(Row row) {
-        return new User(row.getLong("id"), row.getString("name"), row.getString("email"),
+        return new User(row.getLong("id"), row.getString("name"), row.getString("email"), row.getLong("version"),
                 row.getOffsetDateTime("created_at"));
     }
 }

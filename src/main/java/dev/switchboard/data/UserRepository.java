@@ -5,12 +5,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 @ApplicationScoped
 public class UserRepository {
 
-    private static final String COLUMNS = "id, name, email, created_at";
+    private static final String COLUMNS = "id, name, email, version, created_at";
+    // The version check and the write are one statement, so no other write can come between them.
+    private static final String VERSION_MATCHES = "($%d::bigint[] IS NULL OR version = ANY($%<d))";
 
     private final Pool pool;
 
@@ -30,22 +33,31 @@ public class UserRepository {
                 .map(rows -> Rows.first(rows, User::from));
     }
 
-    public Uni<User> insert(UserInput input) {
-        return pool.preparedQuery("INSERT INTO users (name, email) VALUES ($1, $2) RETURNING " + COLUMNS)
+    /** The user's version; null when there is no such user. */
+    public Uni<Long> version(long id) {
+        return pool.preparedQuery("SELECT version FROM users WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> Rows.first(rows, row -> row.getLong("version")));
+    }
+
+    public Uni<User> insert(SqlClient client, UserInput input) {
+        return client.preparedQuery("INSERT INTO users (name, email) VALUES ($1, $2) RETURNING " + COLUMNS)
                 .execute(Tuple.of(input.name(), input.email()))
                 .map(rows -> Rows.first(rows, User::from));
     }
 
-    /** Null when there is no such user. */
-    public Uni<User> update(long id, UserInput input) {
-        return pool.preparedQuery("UPDATE users SET name = $2, email = $3 WHERE id = $1 RETURNING " + COLUMNS)
-                .execute(Tuple.of(id, input.name(), input.email()))
+    /** Null when there is no such user or its version is not one If-Match allows. */
+    public Uni<User> update(long id, UserInput input, IfMatch ifMatch) {
+        return pool.preparedQuery("UPDATE users SET name = $2, email = $3, version = version + 1 WHERE id = $1 AND "
+                + VERSION_MATCHES.formatted(4) + " RETURNING " + COLUMNS)
+                .execute(Tuple.of(id, input.name(), input.email(), ifMatch.versions()))
                 .map(rows -> Rows.first(rows, User::from));
     }
 
-    public Uni<Boolean> delete(long id) {
-        return pool.preparedQuery("DELETE FROM users WHERE id = $1")
-                .execute(Tuple.of(id))
+    /** False when there is no such user or its version is not one If-Match allows. */
+    public Uni<Boolean> delete(long id, IfMatch ifMatch) {
+        return pool.preparedQuery("DELETE FROM users WHERE id = $1 AND " + VERSION_MATCHES.formatted(2))
+                .execute(Tuple.of(id, ifMatch.versions()))
                 .map(RowSet::rowCount)
                 .map(count -> count > 0);
     }

@@ -1,7 +1,5 @@
 package dev.switchboard.data;
 
-import java.net.URI;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,8 +14,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.switchboard.platform.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -28,9 +30,11 @@ import io.smallrye.mutiny.Uni;
 public class UserResource {
 
     private final UserRepository users;
+    private final IdempotentCreates creates;
 
-    UserResource(UserRepository users) {
+    UserResource(UserRepository users, IdempotentCreates creates) {
         this.users = users;
+        this.creates = creates;
     }
 
     @GET
@@ -42,30 +46,31 @@ public class UserResource {
 
     @GET
     @Path("{id}")
-    public Uni<User> get(@PathParam("id") long id) {
-        return users.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("user", id));
+    public Uni<RestResponse<User>> get(@PathParam("id") long id) {
+        return users.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("user", id))
+                .map(user -> IfMatch.tagged(user, user.version()));
     }
 
     @POST
-    public Uni<Response> create(@Valid @NotNull UserInput input) {
-        return users.insert(input)
-                .map(user -> Response.created(URI.create("/api/users/" + user.id())).entity(user).build());
+    public Uni<Response> create(@Valid @NotNull UserInput input, @Context HttpHeaders headers) {
+        return creates.create("/api/users", headers, input, tx -> users.insert(tx, input)
+                .map(user -> new IdempotentCreates.Created("/api/users/" + user.id(), user.version(), user)));
     }
 
     @PUT
     @Path("{id}")
-    public Uni<User> update(@PathParam("id") long id, @Valid @NotNull UserInput input) {
-        return users.update(id, input).onItem().ifNull().failWith(() -> ProblemException.notFound("user", id));
+    public Uni<RestResponse<User>> update(@PathParam("id") long id, @Context HttpHeaders headers,
+            @Valid @NotNull UserInput input) {
+        return users.update(id, input, IfMatch.parse(headers, "/api/users/" + id))
+                .onItem().ifNull().switchTo(() -> IfMatch.refused("user", id, () -> users.version(id)))
+                .map(user -> IfMatch.tagged(user, user.version()));
     }
 
     @DELETE
     @Path("{id}")
-    public Uni<Response> delete(@PathParam("id") long id) {
-        return users.delete(id).map(deleted -> {
-            if (!deleted) {
-                throw ProblemException.notFound("user", id);
-            }
-            return Response.noContent().build();
-        });
+    public Uni<Response> delete(@PathParam("id") long id, @Context HttpHeaders headers) {
+        return users.delete(id, IfMatch.parse(headers, "/api/users/" + id))
+                .flatMap(deleted -> deleted ? Uni.createFrom().item(Response.noContent().build())
+                        : IfMatch.refused("user", id, () -> users.version(id)));
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -13,11 +14,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 
 @QuarkusTest
 class OrderResourceTest {
@@ -133,8 +137,128 @@ class OrderResourceTest {
         long product = ProductResourceTest.createProduct("Thing", 100, 5);
         given().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
                 .post("/api/orders").then().statusCode(201);
-        given().delete("/api/users/{id}", user).then().statusCode(409).contentType("application/problem+json");
+        given().header("If-Match", "\"1\"").delete("/api/users/{id}", user)
+                .then().statusCode(409).contentType("application/problem+json");
         given().get("/api/users/{id}", user).then().statusCode(200);
+    }
+
+    private static ExtractableResponse<Response> placeWithKey(
+            String key, long user, long product, int quantity) {
+        return given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("userId", user, "items", List.of(item(product, quantity))))
+                .post("/api/orders").then().extract();
+    }
+
+    @Test
+    void anOrderRetriedWithItsIdempotencyKeyIsPlacedOnce() {
+        long user = UserResourceTest.createUser("Retrier");
+        long product = ProductResourceTest.createProduct("Once only", 300, 10);
+        String key = UUID.randomUUID().toString();
+
+        var first = placeWithKey(key, user, product, 4);
+        var again = placeWithKey(key, user, product, 4);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.body().asString()).isEqualTo(first.body().asString());
+        assertThat(again.header("Location")).isEqualTo(first.header("Location")).contains("/api/orders/");
+        assertThat(again.contentType()).startsWith("application/json");
+        assertThat(stock(product)).isEqualTo(6);
+        assertThat(orderCount(user)).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherRequestIsUnprocessable() {
+        long user = UserResourceTest.createUser("Reuser");
+        long product = ProductResourceTest.createProduct("Reused", 300, 10);
+        String key = UUID.randomUUID().toString();
+        assertThat(placeWithKey(key, user, product, 1).statusCode()).isEqualTo(201);
+
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("userId", user, "items", List.of(item(product, 2))))
+                .post("/api/orders")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("status", equalTo(422), "detail", containsString("Idempotency-Key"));
+        assertThat(stock(product)).isEqualTo(9);
+        assertThat(orderCount(user)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRequestsWithTheSameKeyPlaceOneOrder() throws Exception {
+        long user = UserResourceTest.createUser("Double clicker");
+        long product = ProductResourceTest.createProduct("Contended", 100, 50);
+        String key = UUID.randomUUID().toString();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                answers.add(clients.submit(() -> placeWithKey(key, user, product, 2)));
+            }
+            List<String> bodies = new ArrayList<>();
+            List<String> replayed = new ArrayList<>();
+            for (var answer : answers) {
+                var response = answer.get(30, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(201);
+                bodies.add(response.body().asString());
+                replayed.add(String.valueOf(response.header("Idempotent-Replayed")));
+            }
+            assertThat(bodies).containsOnly(bodies.get(0));
+            assertThat(replayed).filteredOn("null"::equals).hasSize(1);
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(stock(product)).isEqualTo(48);
+        assertThat(orderCount(user)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedCreateKeepsNoKeySoItsRetryRunsAgain() {
+        long user = UserResourceTest.createUser("Patient");
+        long product = ProductResourceTest.createProduct("Back soon", 100, 1);
+        String key = UUID.randomUUID().toString();
+        assertThat(placeWithKey(key, user, product, 2).statusCode()).isEqualTo(409);
+
+        given().contentType(ContentType.JSON).header("If-Match", ProductResourceTest.etag(product))
+                .body(Map.of("name", "Back soon", "priceCents", 100, "stock", 5))
+                .put("/api/products/{id}", product).then().statusCode(200);
+
+        var retried = placeWithKey(key, user, product, 2);
+        assertThat(retried.statusCode()).isEqualTo(201);
+        assertThat(retried.header("Idempotent-Replayed")).isNull();
+        assertThat(stock(product)).isEqualTo(3);
+    }
+
+    @Test
+    void invalidIdempotencyKeysAreRejected() {
+        long user = UserResourceTest.createUser("Sloppy");
+        long product = ProductResourceTest.createProduct("Keyed", 100, 5);
+        for (String key : List.of("", "has space", "x".repeat(256), "caf\u00e9")) {
+            var answer = placeWithKey(key, user, product, 1);
+            assertThat(answer.statusCode()).as("key '%s'", key).isEqualTo(400);
+            assertThat(answer.contentType()).isEqualTo("application/problem+json");
+            assertThat(answer.jsonPath().getString("detail")).contains("Idempotency-Key");
+        }
+        assertThat(placeWithKey("x".repeat(255), user, product, 1).statusCode()).isEqualTo(201);
+        assertThat(stock(product)).isEqualTo(4);
+    }
+
+    @Test
+    void aKeyIsScopedToItsEndpoint() {
+        String key = UUID.randomUUID().toString();
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("name", "Scoped", "email", "scoped-" + key + "@example.com"))
+                .post("/api/users").then().statusCode(201).header("Idempotent-Replayed", nullValue());
+        long product = given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("name", "Scoped", "priceCents", 100, "stock", 5))
+                .post("/api/products").then().statusCode(201).header("Idempotent-Replayed", nullValue())
+                .extract().jsonPath().getLong("id");
+        long user = UserResourceTest.createUser("Scoped buyer");
+        var placed = placeWithKey(key, user, product, 1);
+        assertThat(placed.statusCode()).isEqualTo(201);
+        assertThat(placed.header("Idempotent-Replayed")).isNull();
+        assertThat(orderCount(user)).isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.List;
@@ -27,16 +28,102 @@ class ProductResourceTest {
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
+    static String etag(long product) {
+        return given().get("/api/products/{id}", product).then().statusCode(200).extract().header("ETag");
+    }
+
+    private static int stock(long product) {
+        return given().get("/api/products/{id}", product).then().statusCode(200).extract().path("stock");
+    }
+
+    private static void order(long user, long product, int quantity) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "items", List.of(Map.of("productId", product, "quantity", quantity))))
+                .post("/api/orders").then().statusCode(201);
+    }
+
+    @Test
+    void anUpdateBasedOnStockAnOrderHasSinceTakenIsRefused() {
+        long user = UserResourceTest.createUser("Shopper");
+        long product = createProduct("Switch", 1500, 10);
+        String read = etag(product);
+        assertThat(read).isEqualTo("\"1\"");
+
+        order(user, product, 3);
+
+        // A price change based on the old read would put the 3 sold units back: stock 10 again.
+        given().contentType(ContentType.JSON).header("If-Match", read)
+                .body(Map.of("name", "Switch", "priceCents", 1200, "stock", 10))
+                .put("/api/products/{id}", product)
+                .then().statusCode(412).contentType("application/problem+json")
+                .body("status", equalTo(412), "detail", containsString("has changed since you read it"),
+                        "currentVersion", equalTo(2), "currentETag", equalTo("\"2\""));
+        assertThat(stock(product)).isEqualTo(7);
+
+        String fresh = etag(product);
+        assertThat(fresh).isEqualTo("\"2\"");
+        given().contentType(ContentType.JSON).header("If-Match", fresh)
+                .body(Map.of("name", "Switch", "priceCents", 1200, "stock", 7))
+                .put("/api/products/{id}", product)
+                .then().statusCode(200).header("ETag", "\"3\"").body("priceCents", equalTo(1200), "stock", equalTo(7));
+    }
+
+    @Test
+    void writesWithoutIfMatchArePreconditionRequired() {
+        long product = createProduct("Guarded", 100, 5);
+        given().contentType(ContentType.JSON).body(Map.of("name", "Guarded", "priceCents", 1, "stock", 1))
+                .put("/api/products/{id}", product)
+                .then().statusCode(428).contentType("application/problem+json")
+                .body("detail", containsString("If-Match"), "detail", containsString("ETag from GET /api/products/" + product));
+        given().delete("/api/products/{id}", product).then().statusCode(428).contentType("application/problem+json");
+        given().get("/api/products/{id}", product).then().statusCode(200)
+                .header("ETag", "\"1\"").body("priceCents", equalTo(100), "stock", equalTo(5));
+    }
+
+    @Test
+    void aDeleteWithAStaleETagIsRefusedAndDeletesNothing() {
+        long user = UserResourceTest.createUser("Reader");
+        long product = createProduct("Doomed", 100, 5);
+        String read = etag(product);
+        order(user, product, 1);
+        given().header("If-Match", read).delete("/api/products/{id}", product)
+                .then().statusCode(412).contentType("application/problem+json").body("currentVersion", equalTo(2));
+        given().get("/api/products/{id}", product).then().statusCode(200).body("stock", equalTo(4));
+
+        long unordered = createProduct("Unordered", 100, 5);
+        given().header("If-Match", "*").delete("/api/products/{id}", unordered).then().statusCode(204);
+        given().header("If-Match", "*").delete("/api/products/{id}", unordered).then().statusCode(404);
+    }
+
+    @Test
+    void ifMatchIsReadAsTheHttpStandardSays() {
+        long product = createProduct("Standard", 100, 5);
+        Map<String, Object> body = Map.of("name", "Standard", "priceCents", 100, "stock", 6);
+        for (String malformed : List.of("1", "\"1", "", "\"1\" \"2\"")) {
+            given().contentType(ContentType.JSON).header("If-Match", malformed).body(body).put("/api/products/{id}", product)
+                    .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("If-Match"));
+        }
+        // If-Match compares strongly: a weak tag never matches.
+        given().contentType(ContentType.JSON).header("If-Match", "W/\"1\"").body(body).put("/api/products/{id}", product)
+                .then().statusCode(412);
+        given().contentType(ContentType.JSON).header("If-Match", "\"7\", \"1\"").body(body).put("/api/products/{id}", product)
+                .then().statusCode(200).header("ETag", "\"2\"");
+        given().contentType(ContentType.JSON).header("If-Match", "*").body(body).put("/api/products/{id}", product)
+                .then().statusCode(200).header("ETag", "\"3\"");
+    }
+
     @Test
     void createsReadsUpdatesAndDeletesAProduct() {
         long id = createProduct("Cable", 499, 10);
-        given().get("/api/products/{id}", id).then().statusCode(200)
-                .body("name", equalTo("Cable"), "priceCents", equalTo(499), "stock", equalTo(10));
-        given().contentType(ContentType.JSON).body(Map.of("name", "Cable 2m", "priceCents", 599, "stock", 3))
+        given().get("/api/products/{id}", id).then().statusCode(200).header("ETag", "\"1\"")
+                .body("name", equalTo("Cable"), "priceCents", equalTo(499), "stock", equalTo(10), "version", equalTo(1));
+        given().contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body(Map.of("name", "Cable 2m", "priceCents", 599, "stock", 3))
                 .put("/api/products/{id}", id)
-                .then().statusCode(200).body("priceCents", equalTo(599), "stock", equalTo(3));
+                .then().statusCode(200).header("ETag", "\"2\"")
+                .body("priceCents", equalTo(599), "stock", equalTo(3), "version", equalTo(2));
         given().get("/api/products?limit=200").then().statusCode(200).body("items.id", hasItem((int) id));
-        given().delete("/api/products/{id}", id).then().statusCode(204);
+        given().header("If-Match", "\"2\"").delete("/api/products/{id}", id).then().statusCode(204);
         given().get("/api/products/{id}", id).then().statusCode(404).contentType("application/problem+json");
     }
 
@@ -75,9 +162,10 @@ class ProductResourceTest {
         long user = UserResourceTest.createUser("Buyer");
         long product = createProduct("Kept", 100, 5);
         given().contentType(ContentType.JSON)
-                .body(Map.of("userId", user, "items", java.util.List.of(Map.of("productId", product, "quantity", 1))))
+                .body(Map.of("userId", user, "items", List.of(Map.of("productId", product, "quantity", 1))))
                 .post("/api/orders").then().statusCode(201);
-        given().delete("/api/products/{id}", product).then().statusCode(409).contentType("application/problem+json");
+        given().header("If-Match", etag(product)).delete("/api/products/{id}", product)
+                .then().statusCode(409).contentType("application/problem+json");
         given().get("/api/products/{id}", product).then().statusCode(200).body("stock", equalTo(4));
     }
 }

@@ -53,18 +53,61 @@ class UserResourceTest {
                 .body("name", equalTo("Ada"), "email", equalTo(email), "createdAt", notNullValue())
                 .extract().jsonPath().getLong("id");
 
-        given().get("/api/users/{id}", id).then().statusCode(200).body("email", equalTo(email));
+        given().get("/api/users/{id}", id).then().statusCode(200).header("ETag", "\"1\"")
+                .body("email", equalTo(email), "version", equalTo(1));
 
-        given().contentType(ContentType.JSON).body(Map.of("name", "Ada L.", "email", email))
+        given().contentType(ContentType.JSON).header("If-Match", "\"1\"").body(Map.of("name", "Ada L.", "email", email))
                 .put("/api/users/{id}", id)
-                .then().statusCode(200).body("name", equalTo("Ada L."));
-        given().get("/api/users/{id}", id).then().body("name", equalTo("Ada L."));
+                .then().statusCode(200).header("ETag", "\"2\"").body("name", equalTo("Ada L."), "version", equalTo(2));
+        given().get("/api/users/{id}", id).then().header("ETag", "\"2\"").body("name", equalTo("Ada L."));
 
-        given().delete("/api/users/{id}", id).then().statusCode(204);
+        given().header("If-Match", "\"2\"").delete("/api/users/{id}", id).then().statusCode(204);
         given().get("/api/users/{id}", id).then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404), "detail", equalTo("user " + id + " does not exist"));
-        given().delete("/api/users/{id}", id).then().statusCode(404);
+        given().header("If-Match", "\"2\"").delete("/api/users/{id}", id).then().statusCode(404);
+        given().header("If-Match", "*").delete("/api/users/{id}", id).then().statusCode(404);
+    }
+
+    @Test
+    void writesNeedTheETagTheyAreBasedOn() {
+        long id = createUser("Careful");
+        Map<String, String> body = Map.of("name", "Careful 2", "email", "careful-" + UUID.randomUUID() + "@example.com");
+        given().contentType(ContentType.JSON).body(body).put("/api/users/{id}", id)
+                .then().statusCode(428).contentType("application/problem+json")
+                .body("title", equalTo("Precondition Required"), "detail", containsString("If-Match"),
+                        "detail", containsString("ETag from GET /api/users/" + id));
+        given().delete("/api/users/{id}", id).then().statusCode(428).contentType("application/problem+json");
+
+        given().contentType(ContentType.JSON).header("If-Match", "\"1\"").body(body).put("/api/users/{id}", id)
+                .then().statusCode(200).header("ETag", "\"2\"");
+        // Another client still holding version 1 would overwrite that change: refused.
+        given().contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body(Map.of("name", "Stale", "email", "stale-" + UUID.randomUUID() + "@example.com"))
+                .put("/api/users/{id}", id)
+                .then().statusCode(412).contentType("application/problem+json")
+                .body("title", equalTo("Precondition Failed"), "detail", containsString("changed"),
+                        "currentVersion", equalTo(2), "currentETag", equalTo("\"2\""));
+        given().header("If-Match", "\"1\"").delete("/api/users/{id}", id).then().statusCode(412);
+        given().get("/api/users/{id}", id).then().statusCode(200).body("name", equalTo("Careful 2"), "version", equalTo(2));
+        given().contentType(ContentType.JSON).header("If-Match", "3").body(body).put("/api/users/{id}", id)
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("If-Match"));
+    }
+
+    @Test
+    void aCreateRetriedWithItsIdempotencyKeyAnswersTheSameAndCreatesOnce() {
+        String key = UUID.randomUUID().toString();
+        Map<String, String> body = Map.of("name", "Once", "email", "once-" + key + "@example.com");
+        var first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/users")
+                .then().statusCode(201).header("ETag", "\"1\"").header("Idempotent-Replayed", nullValue())
+                .extract();
+        var again = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/users")
+                .then().statusCode(201).header("Idempotent-Replayed", "true").extract();
+        assertThat(again.body().asString()).isEqualTo(first.body().asString());
+        assertThat(again.header("Location")).isEqualTo(first.header("Location")).contains("/api/users/");
+        assertThat(again.header("ETag")).isEqualTo("\"1\"");
+        // Without the key the same body is a second create, and the email is taken.
+        given().contentType(ContentType.JSON).body(body).post("/api/users").then().statusCode(409);
     }
 
     @Test
@@ -192,7 +235,7 @@ class UserResourceTest {
     @Test
     void unknownIdsAndPathsAreNotFound() {
         given().get("/api/users/999999999").then().statusCode(404).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body(Map.of("name", "x", "email", "x@example.com"))
+        given().contentType(ContentType.JSON).header("If-Match", "*").body(Map.of("name", "x", "email", "x@example.com"))
                 .put("/api/users/999999999").then().statusCode(404);
         given().get("/api/users/abc").then().statusCode(400).contentType("application/problem+json");
     }

@@ -102,7 +102,7 @@ public class IdempotentCreates {
         }
     }
 
-    static String hash(Object input) {
+    private static String hash(Object input) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(input)));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

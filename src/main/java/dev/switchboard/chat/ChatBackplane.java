@@ -146,7 +146,15 @@ public class ChatBackplane {
         deafSince = System.nanoTime();
         subscriber = PgSubscriber.subscriber(vertx, listenerOptions())
                 // Reconnect forever, backing off to 2 s; the subscribe handler below then fires again.
-                .reconnectPolicy(retries -> Math.min(2000L, 100L * (1L << Math.min(retries, 5))));
+                // The subscriber reconnects by itself and calls its close handler only once it gives up
+                // (never, here), so the policy is where a lost connection shows: it is asked for a first
+                // delay (retries == 0) exactly when the connection was lost.
+                .reconnectPolicy(retries -> {
+                    if (retries == 0) {
+                        deaf();
+                    }
+                    return Math.min(2000L, 100L * (1L << Math.min(retries, 5)));
+                });
         subscriber.channel(config.channel())
                 .handler(payload -> dispatch(listener, payload))
                 .subscribeHandler(() -> {
@@ -154,13 +162,7 @@ public class ChatBackplane {
                     listening = true;
                     listener.listening();
                 });
-        subscriber.closeHandler(() -> {
-            deafSince = System.nanoTime();
-            listening = false;
-            if (!stopping) {
-                LOG.warn("Chat listener connection closed");
-            }
-        });
+        subscriber.closeHandler(this::deaf);
         long every = Math.max(100, config.replicaTimeout().toMillis() / 3);
         heartbeatTimer = vertx.setPeriodic(every, id -> heartbeat(present).subscribe().with(x -> {
         }, e -> LOG.warnf("Chat replica heartbeat failed: %s", e.getMessage())));
@@ -168,6 +170,20 @@ public class ChatBackplane {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).indefinitely()
                 .subscribe().with(x -> {
                 }, e -> LOG.error("Chat listener could not connect", e)));
+    }
+
+    /**
+     * The listener connection is gone. Only the first call of an outage counts: a reconnect whose
+     * {@code LISTEN} fails is lost again before it was ever heard, and must not restart the grace.
+     */
+    private synchronized void deaf() {
+        if (listening) {
+            deafSince = System.nanoTime();
+            listening = false;
+            if (!stopping) {
+                LOG.warn("Chat listener connection lost; reconnecting");
+            }
+        }
     }
 
     private Uni<Void> register() {

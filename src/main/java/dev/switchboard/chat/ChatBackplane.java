@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,6 +86,8 @@ public class ChatBackplane {
     private PgSubscriber subscriber;
     private Cancellable connecting;
     private long heartbeatTimer = -1;
+    /** Set while a heartbeat runs: on a stalled database the next ticks are skipped, not stacked up. */
+    private final AtomicBoolean heartbeating = new AtomicBoolean();
     private volatile boolean listening;
     private final AtomicLong subscriptions = new AtomicLong();
     private volatile boolean stopping;
@@ -164,8 +167,13 @@ public class ChatBackplane {
                 });
         subscriber.closeHandler(this::deaf);
         long every = Math.max(100, config.replicaTimeout().toMillis() / 3);
-        heartbeatTimer = vertx.setPeriodic(every, id -> heartbeat(present).subscribe().with(x -> {
-        }, e -> LOG.warnf("Chat replica heartbeat failed: %s", e.getMessage())));
+        heartbeatTimer = vertx.setPeriodic(every, id -> {
+            if (heartbeating.compareAndSet(false, true)) {
+                heartbeat(present).onTermination().invoke(() -> heartbeating.set(false))
+                        .subscribe().with(x -> {
+                        }, e -> LOG.warnf("Chat replica heartbeat failed: %s", e.getMessage()));
+            }
+        });
         return register().invoke(() -> connecting = subscriber.connect()
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).indefinitely()
                 .subscribe().with(x -> {

@@ -32,7 +32,8 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * The backplane through real outages: its database connections go through a proxy that the test
- * cuts (every connection closed, new ones refused) and restores.
+ * cuts (every connection closed, new ones refused) and restores, or its table is locked so that
+ * heartbeats stall.
  */
 @QuarkusTest
 @TestProfile(ChatBackplaneOutageTest.BehindProxy.class)
@@ -102,6 +103,26 @@ class ChatBackplaneOutageTest {
         }
     }
 
+    @Test
+    void heartbeatsWaitForTheOneInFlightInsteadOfStackingUp() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(backplaneCheck().getString("status")));
+        try (Connection locker = database()) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE chat_replicas IN ACCESS EXCLUSIVE MODE");
+            }
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> blockedHeartbeats() >= 1);
+                // Four more ticks pass while the first heartbeat waits for the lock.
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> blockedHeartbeats() <= 1);
+            } finally {
+                locker.rollback();
+            }
+        }
+        String released = databaseClock();
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeatAfter(released));
+    }
+
     private static JsonPath backplaneCheck() {
         return given().get("/q/health/ready").jsonPath().setRootPath("checks.find { it.name == 'chat-backplane' }");
     }
@@ -130,6 +151,15 @@ class ChatBackplaneOutageTest {
             try (ResultSet row = seen.executeQuery()) {
                 return row.next() && row.getBoolean(1);
             }
+        }
+    }
+
+    private static int blockedHeartbeats() throws SQLException {
+        try (Connection connection = database(); Statement statement = connection.createStatement();
+                ResultSet count = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE 'UPDATE chat_replicas SET seen_at%'")) {
+            count.next();
+            return count.getInt(1);
         }
     }
 }

@@ -16,8 +16,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.platform.Problem;
 import dev.switchboard.platform.ProblemException;
 import dev.switchboard.platform.ProblemMapper;
+import io.quarkus.runtime.Startup;
 
-/** The sources a request may choose from: the configured ones, or this service's own lists by default. */
+/**
+ * The sources a request may choose from: the configured ones, or this service's own lists by default.
+ * Built at start-up, not on first use: a misconfigured source stops the application with a message
+ * naming its key, instead of turning the first request into a 500.
+ */
+@Startup
 @ApplicationScoped
 public class SourceCatalog {
 

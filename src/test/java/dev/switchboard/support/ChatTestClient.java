@@ -132,7 +132,8 @@ public final class ChatTestClient implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 JsonObject frame = left > 0 ? unread.poll(left, TimeUnit.NANOSECONDS) : null;
                 if (frame == null) {
-                    throw new AssertionError(name + " received no " + what + " frame; frames so far: " + frames);
+                    throw new AssertionError(name + " received no " + what + " frame; frames so far: " + frames
+                            + (closed.isDone() ? "; closed with " + closed.join() + " " + closeReason : "; still open"));
                 }
                 if (wanted.test(frame)) {
                     return frame;

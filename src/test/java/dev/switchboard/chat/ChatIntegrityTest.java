@@ -142,14 +142,7 @@ class ChatIntegrityTest {
 
     @Test
     void retentionKeepsTheNewestMessagesAndTellsAClientAskingForOlderOnes() {
-        String room = room();
-        try (ChatTestClient ada = connect(base.getPort(), room, "ada")) {
-            ada.welcome();
-            for (int i = 1; i <= 8; i++) {
-                ada.sendRaw(message("m" + i, "r" + i));
-                answerTo(ada, "r" + i);
-            }
-        }
+        String room = roomWithMessages(8);
         await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM chat_messages WHERE room = $1", room) == 5);
         try (ChatTestClient late = connect(base.getPort(), "/chat/" + room + "?name=late&since=1", Map.of())) {
             JsonObject welcome = late.welcome();
@@ -165,14 +158,7 @@ class ChatIntegrityTest {
 
     @Test
     void retentionDeletesMessagesOlderThanTheMaximumAge() {
-        String room = room();
-        try (ChatTestClient ada = connect(base.getPort(), room, "ada")) {
-            ada.welcome();
-            for (int i = 1; i <= 3; i++) {
-                ada.sendRaw(message("m" + i, "r" + i));
-                answerTo(ada, "r" + i);
-            }
-        }
+        String room = roomWithMessages(3);
         count("WITH aged AS (UPDATE chat_messages SET sent_at = now() - interval '31 days' WHERE room = $1 AND id <= 2 RETURNING 1) "
                 + "SELECT count(*) FROM aged", room);
         await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM chat_messages WHERE room = $1", room) == 1);
@@ -213,6 +199,19 @@ class ChatIntegrityTest {
             assertThat(welcome.getJsonArray("history").getJsonObject(0).getString("text"))
                     .as("id 1 of the new epoch, which since=1 alone would have skipped").isEqualTo("after the reset");
         }
+    }
+
+    /** A new room where ada stored this many messages (m1, m2, ...), one after the other. */
+    private String roomWithMessages(int count) {
+        String room = room();
+        try (ChatTestClient ada = connect(base.getPort(), room, "ada")) {
+            ada.welcome();
+            for (int i = 1; i <= count; i++) {
+                ada.sendRaw(message("m" + i, "r" + i));
+                assertThat(answerTo(ada, "r" + i).getString("type")).isEqualTo("ack");
+            }
+        }
+        return room;
     }
 
     private static List<Long> ids(JsonObject welcome) {

@@ -253,6 +253,20 @@ class Server:
 _starts = iter(range(1, 1 << 30))
 
 
+_management_ports = {}
+
+
+def management_port(port):
+    """The management interface (health, metrics) of the Switchboard serving HTTP on port: a port of its own."""
+    if port not in _management_ports:
+        _management_ports[port] = free_port()
+    return _management_ports[port]
+
+
+def health_url(port):
+    return f"http://127.0.0.1:{management_port(port)}/q/health/ready"
+
+
 def switchboard_cmd(port, pg, extra=(), jvm=()):
     # "{n}" in the options becomes a number per start, e.g. for one flight recording per start
     n = str(next(_starts))
@@ -260,10 +274,15 @@ def switchboard_cmd(port, pg, extra=(), jvm=()):
     return (["java"] + java_opts + list(jvm) + [
         f"-Dquarkus.http.port={port}",
         "-Dquarkus.http.host=127.0.0.1",
+        f"-Dquarkus.management.port={management_port(port)}",
+        "-Dquarkus.management.host=127.0.0.1",
         f"-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:{pg.port}/switchboard",
         "-Dquarkus.datasource.username=postgres",
         "-Dquarkus.datasource.password=postgres",
         "-Dquarkus.log.level=WARN",
+        # Every load client connects from 127.0.0.1: lift the chat's connection caps.
+        "-Dswitchboard.chat.max-connections=1000000",
+        "-Dswitchboard.chat.max-connections-per-address=1000000",
     ] + list(extra) + ["-jar", JAR])
 
 
@@ -492,7 +511,7 @@ def chat(args, cfg, procs, pg, results):
     def servers():
         sb, ws, sio, py = free_port(), free_port(), free_port(), free_port()
         return [
-            (Server("switchboard", "Switchboard", switchboard_cmd(sb, pg), f"http://127.0.0.1:{sb}/q/health/ready",
+            (Server("switchboard", "Switchboard", switchboard_cmd(sb, pg), health_url(sb),
                     with_db=True), "switchboard", sb),
             (Server("node-ws", "Node ws", ["node", os.path.join(PEERS, "chat_ws.js"), str(ws)],
                     f"http://127.0.0.1:{ws}/", env=node_env(args)), "ws", ws),
@@ -554,7 +573,7 @@ def replicas(args, cfg, procs, pg, results):
         return
     ports = [free_port(), free_port()]
     servers = [Server(f"replica-{n}", f"Switchboard replica {n}", switchboard_cmd(port, pg),
-                      f"http://127.0.0.1:{port}/q/health/ready", with_db=True) for n, port in enumerate(ports, 1)]
+                      health_url(port), with_db=True) for n, port in enumerate(ports, 1)]
     for server in servers:  # both start at once, then both must be ready
         server.proc = procs.start(server.key, server.cmd)
     for server in servers:
@@ -754,7 +773,7 @@ def main():
     # one start to run the migrations, then the users every reader looks up
     port = free_port()
     proc = procs.start("switchboard-migrate", switchboard_cmd(port, pg))
-    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/q/health/ready"), 120, proc, "Switchboard")
+    wait_until(lambda: http_ok(health_url(port)), 120, proc, "Switchboard")
     procs.stop(proc)
     pg.psql("switchboard", "INSERT INTO users (name, email) SELECT 'User ' || g, 'user' || g || '@example.com' "
                            "FROM generate_series(1, 10000) g; ANALYZE")

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Management;
 import dev.switchboard.support.ChatTestClient;
 import dev.switchboard.support.PostgresProxyTestResource;
 import dev.switchboard.support.PostgresTestResource;
@@ -124,7 +125,7 @@ class ChatBackplaneOutageTest {
     }
 
     private static JsonPath backplaneCheck() {
-        return given().get("/q/health/ready").jsonPath().setRootPath("checks.find { it.name == 'chat-backplane' }");
+        return Management.given().get("/q/health/ready").jsonPath().setRootPath("checks.find { it.name == 'chat-backplane' }");
     }
 
     private static Connection database() throws SQLException {

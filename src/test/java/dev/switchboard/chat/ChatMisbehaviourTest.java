@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Management;
 import dev.switchboard.support.ChatTestClient;
 import dev.switchboard.support.RawWebSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -206,7 +207,7 @@ class ChatMisbehaviourTest {
     @Test
     void theReadinessCheckReportsTheBackplaneListening() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(backplane::isListening);
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'chat-backplane' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'chat-backplane' }.data.listening", equalTo(true));
     }
@@ -218,7 +219,7 @@ class ChatMisbehaviourTest {
     }
 
     static double slowConsumerCloses() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^switchboard_chat_slow_consumer_closes_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
                 .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;

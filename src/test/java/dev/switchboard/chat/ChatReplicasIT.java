@@ -38,9 +38,13 @@ class ChatReplicasIT {
     private static Replica a;
     private static Replica b;
 
-    record Replica(String name, Process process, int port) {
+    record Replica(String name, Process process, int port, int managementPort) {
         String url(String path) {
             return "http://localhost:" + port + path;
+        }
+
+        String managementUrl(String path) {
+            return "http://localhost:" + managementPort + path;
         }
     }
 
@@ -128,10 +132,12 @@ class ChatReplicasIT {
 
     private static Replica start(String name, Map<String, String> database) throws IOException {
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         database.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dswitchboard.chat.replica-timeout=3s");
         command.add("-jar");
@@ -140,7 +146,7 @@ class ChatReplicasIT {
         Files.deleteIfExists(log.toPath());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log)).start();
-        return new Replica(name, process, port);
+        return new Replica(name, process, port, managementPort);
     }
 
     private static void awaitReady(Replica replica) throws Exception {
@@ -150,7 +156,7 @@ class ChatReplicasIT {
             assertThat(replica.process.isAlive()).as("replica " + replica.name + " is running (see its log in target)")
                     .isTrue();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(replica.url("/q/health/ready")))
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(replica.managementUrl("/q/health/ready")))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Management;
 import dev.switchboard.support.ChatTestClient;
 import dev.switchboard.support.RawWebSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -328,7 +329,7 @@ class ChatSocketTest {
             alice.say("counted");
             alice.next("ack");
             bob.next("message");
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metrics).contains("switchboard_chat_connections", "switchboard_chat_messages_in_total",
                     "switchboard_chat_messages_out_total", "switchboard_chat_broadcast_latency_seconds_count");
             assertThat(metrics).containsPattern("(?m)^switchboard_chat_connections(\\{[^}]*\\})? [1-9]");

@@ -32,6 +32,17 @@ class ContainerStartupIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(users.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(users.body()).has("items")).isTrue();
+            for (String operations : List.of("/q/health/ready", "/q/metrics", "/q/swagger-ui")) {
+                HttpResponse<Void> off = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + operations)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(off.statusCode()).as(operations + " on the public port").isEqualTo(404);
+            }
+            int management = app.awaitManagementPort(Duration.ofSeconds(10));
+            HttpResponse<Void> ready = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + management + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(ready.statusCode()).as("readiness on the management port").isEqualTo(200);
             app.terminate();
             app.awaitExit(Duration.ofSeconds(30));
 

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.switchboard.platform.EmbeddedDatabaseConfigSourceFactory;
+import dev.switchboard.support.Management;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -39,7 +40,8 @@ import io.restassured.path.json.JsonPath;
 /**
  * Keeps the Kubernetes manifests, the Compose file and the Dockerfiles in line with the code:
  * every manifest parses, and ports, probe paths, environment variables and grace periods match
- * what this running service serves and reads.
+ * what this running service serves and reads. Longer than most classes on purpose: every check reads
+ * the same manifests through the same few helpers, and one file shows everything that is held.
  */
 @QuarkusTest
 class DeploymentManifestsTest {
@@ -69,6 +71,8 @@ class DeploymentManifestsTest {
         Set<String> resources = new HashSet<>();
         kustomization.path("resources").forEach(r -> resources.add(r.asText()));
         files.remove("kustomization.yaml");
+        // The example Secrets are for the operator to fill in and create, never applied with the rest.
+        files.remove("secret.example.yaml");
         assertThat(resources).as("kustomization resources").isEqualTo(files);
         assertThat(kustomization.path("images").findValuesAsText("name")).contains(container().path("image").asText());
         documents(COMPOSE);
@@ -118,18 +122,21 @@ class DeploymentManifestsTest {
         assertThat(liveness.getList("checks.name", String.class)).doesNotContain("Graceful Shutdown")
                 .noneMatch(name -> name.contains("PostgreSQL"));
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
-            assertThat(container.at("/" + probe + "/httpGet/port").asText()).isEqualTo(httpPortName());
+            assertThat(container.at("/" + probe + "/httpGet/port").asText()).isEqualTo("management");
         }
     }
 
     @Test
-    void everyPortReferenceLeadsToTheHttpPortTheServiceListensOn() throws IOException {
+    void everyPortReferenceLeadsToThePortTheServiceListensOn() throws IOException {
         int httpPort = Integer.parseInt(prodValue("quarkus.http.port"));
         assertThat(containerPort()).isEqualTo(httpPort);
+        int managementPort = Integer.parseInt(prodValue("quarkus.management.port"));
+        assertThat(container().at("/ports/1/name").asText()).isEqualTo("management");
+        assertThat(container().at("/ports/1/containerPort").asInt()).isEqualTo(managementPort);
         JsonNode deployment = manifest("Deployment", "switchboard");
-        assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asInt()).isEqualTo(httpPort);
+        assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asInt()).isEqualTo(managementPort);
         assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1path").asText()).satisfies(
-                path -> given().get(path).then().statusCode(200));
+                path -> Management.given().get(path).then().statusCode(200));
 
         JsonNode service = manifest("Service", "switchboard");
         JsonNode servicePort = service.at("/spec/ports/0");
@@ -141,7 +148,8 @@ class DeploymentManifestsTest {
         assertThat(backend.at("/port/name").asText()).isEqualTo(servicePort.path("name").asText());
 
         for (Path dockerfile : DOCKERFILES) {
-            assertThat(Files.readString(dockerfile)).as(dockerfile.toString()).contains("EXPOSE " + httpPort + "\n");
+            assertThat(Files.readString(dockerfile)).as(dockerfile.toString())
+                    .contains("EXPOSE " + httpPort + " " + managementPort + "\n");
         }
         String nginx = Files.readString(NGINX);
         assertThat(nginx).contains("server switchboard:" + httpPort);
@@ -186,6 +194,24 @@ class DeploymentManifestsTest {
                 single(COMPOSE).at("/services/switchboard/stop_grace_period").asText());
         assertThat(composeGrace).isGreaterThan(prodDuration("quarkus.shutdown.delay")
                 .plus(prodDuration("quarkus.shutdown.timeout")));
+    }
+
+    @Test
+    void theOperatorProvidesTheSecretsAndTheServiceConnectsAsNoSuperuser() throws IOException {
+        JsonNode kustomization = single(KUBERNETES.resolve("kustomization.yaml"));
+        for (JsonNode resource : kustomization.path("resources")) {
+            for (JsonNode document : documents(KUBERNETES.resolve(resource.asText()))) {
+                assertThat(document.path("kind").asText()).as(resource.asText() + " applies no Secret").isNotEqualTo("Secret");
+            }
+        }
+        assertThat(kustomization.at("/configMapGenerator/0/files/0").asText()).isEqualTo("postgres-init.sh");
+        assertThat(Files.readString(KUBERNETES.resolve("postgres-init.sh")))
+                .contains("LOGIN NOSUPERUSER").contains("CREATE DATABASE switchboard OWNER");
+        JsonNode postgres = manifest("StatefulSet", "switchboard-postgres").at("/spec/template/spec/containers/0");
+        assertThat(postgres.path("env").findValuesAsText("name")).contains("SWITCHBOARD_DB_USER", "SWITCHBOARD_DB_PASSWORD");
+        assertThat(postgres.path("volumeMounts").findValuesAsText("mountPath")).contains("/docker-entrypoint-initdb.d");
+        assertThat(Files.readString(NGINX)).as("the Host with its port, which the chat's Origin check compares")
+                .contains("proxy_set_header Host $http_host;");
     }
 
     @Test
@@ -326,7 +352,7 @@ class DeploymentManifestsTest {
     }
 
     private static JsonPath healthy(String path) {
-        return given().get(path).then().statusCode(200).body("status", equalTo("UP")).extract().jsonPath();
+        return Management.given().get(path).then().statusCode(200).body("status", equalTo("UP")).extract().jsonPath();
     }
 
     private static boolean labelsMatch(JsonNode selector, JsonNode labels) {

@@ -41,7 +41,8 @@ class GracefulShutdownIT {
         environment.put("QUARKUS_SHUTDOWN_DELAY", DELAY.toSeconds() + "s");
         try (PackagedApplication app = PackagedApplication.start(environment)) {
             int port = app.awaitPort(Duration.ofSeconds(90));
-            await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/q/health/ready").statusCode() == 200);
+            int management = app.awaitManagementPort(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(management, "/q/health/ready").statusCode() == 200);
 
             String email = "slow-" + UUID.randomUUID() + "@example.com";
             byte[] body = ("{\"name\":\"Slow Upload\",\"email\":\"" + email + "\"}").getBytes(UTF_8);
@@ -59,8 +60,8 @@ class GracefulShutdownIT {
 
                 app.terminate();
 
-                await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/q/health/ready").statusCode() == 503);
-                HttpResponse<String> readiness = get(port, "/q/health/ready");
+                await().atMost(Duration.ofSeconds(10)).until(() -> get(management, "/q/health/ready").statusCode() == 503);
+                HttpResponse<String> readiness = get(management, "/q/health/ready");
                 assertThat(readiness.body()).contains("\"DOWN\"").contains("Graceful Shutdown");
                 assertThat(app.isAlive()).isTrue();
 

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Management;
 import dev.switchboard.support.Upstreams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -238,7 +239,7 @@ class AggregateResourceTest {
     @Test
     void callsAreMeasured() {
         aggregate("?source=fast&source=failing").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)
                 .contains("switchboard_fanout_source_calls_seconds_count{source=\"fast\"")
                 .containsPattern("switchboard_fanout_source_outcomes_total\\{outcome=\"ok\",source=\"fast\"} [1-9]")

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.switchboard.support.Management;
 import dev.switchboard.support.SseClient;
 import dev.switchboard.support.SseClient.Event;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -199,7 +200,7 @@ class StreamResourceTest {
         // At 20 ms a period, three running timers would fire about 45 times in 300 ms: none does.
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> ticks() == ticksAfter);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("switchboard_fanout_streams_active 0.0")
                 .contains("switchboard_fanout_stream_events_total{stream=\"countdown\"}");
     }

@@ -41,9 +41,10 @@ class EmbeddedDatabaseShutdownIT {
                 "QUARKUS_SHUTDOWN_DELAY", "2s");
         try (PackagedApplication app = PackagedApplication.start(environment)) {
             int port = app.awaitPort(Duration.ofSeconds(120));
+            int management = app.awaitManagementPort(Duration.ofSeconds(10));
             assertThat(app.output()).anyMatch(line -> line.contains("Started embedded PostgreSQL"));
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + management + "/q/health/ready")).build();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Management;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -14,14 +15,20 @@ class OperationsTest {
 
     @Test
     void readinessReportsTheDatabase() {
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"), "checks.name", hasItem(containsString("Reactive PostgreSQL")));
+    }
+
+    @Test
+    void healthAndMetricsAreOnlyOnTheManagementPort() {
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
     }
 
     @Test
     void metricsAndOpenApiAreServed() {
         given().get("/api/users").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"));
+        Management.given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/orders"));
     }
 

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 public final class PackagedApplication implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^\\s:]+:(\\d+)");
+    private static final Pattern MANAGEMENT = Pattern.compile("Management interface listening on https?://[^\\s:]+:(\\d+)");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -56,6 +57,7 @@ public final class PackagedApplication implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("SWITCHBOARD_"));
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", "0");
         builder.environment().putAll(environment);
         try {
             return new PackagedApplication(builder.start());
@@ -100,10 +102,19 @@ public final class PackagedApplication implements AutoCloseable {
 
     /** Waits for the "Listening on" log line and returns the HTTP port; fails if the process exits first. */
     public int awaitPort(Duration timeout) throws InterruptedException {
+        return awaitLogged(LISTENING, timeout);
+    }
+
+    /** The management interface's port (health, metrics), once logged. */
+    public int awaitManagementPort(Duration timeout) throws InterruptedException {
+        return awaitLogged(MANAGEMENT, timeout);
+    }
+
+    private int awaitLogged(Pattern port, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (String line : output) {
-                Matcher listening = LISTENING.matcher(line);
+                Matcher listening = port.matcher(line);
                 if (listening.find()) {
                     return Integer.parseInt(listening.group(1));
                 }

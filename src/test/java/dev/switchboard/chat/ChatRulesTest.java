@@ -27,6 +27,7 @@ class ChatRulesTest {
         assertThat(ChatRules.nameProblem("n".repeat(33))).contains("at most 32");
         assertThat(ChatRules.nameProblem(null)).contains("required");
         assertThat(ChatRules.nameProblem("  ")).contains("blank");
+        assertThat(ChatRules.nameProblem("ada\uD800")).as("a lone surrogate cannot be stored").contains("unpaired surrogate");
         assertThat(ChatRules.nameProblem("tab\there")).contains("control");
     }
 

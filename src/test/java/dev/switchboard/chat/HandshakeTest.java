@@ -19,6 +19,7 @@ class HandshakeTest {
         assertThat(handshake).isEqualTo(new Handshake("lobby", "Ada L", 42, null));
         assertThat(handshake.recovering()).isTrue();
         assertThat(parse("lobby", "name=ada").recovering()).isFalse();
+        assertThat(parse("lobby", "name=ada&since=3&epoch=5f0c2a9e81d4").epoch()).isEqualTo("5f0c2a9e81d4");
     }
 
     @Test
@@ -28,6 +29,8 @@ class HandshakeTest {
         assertThatThrownBy(() -> parse("lobby", "name=ada&since=-1")).hasMessageContaining("since must be");
         assertThatThrownBy(() -> parse("lobby", "name=ada&since=x")).hasMessageContaining("since must be");
         assertThatThrownBy(() -> parse("lobby", "name=%zz")).hasMessage("malformed query string");
+        assertThatThrownBy(() -> parse("lobby", "name=ada&since=3&epoch=no%20spaces")).hasMessageContaining("epoch must be");
+        assertThatThrownBy(() -> parse("lobby", "name=a%00b")).hasMessageContaining("control characters");
         assertThatThrownBy(() -> Handshake.parse("lobby", "name=ada", "http://evil.example", "chat.example", List.of()))
                 .hasMessageContaining("origin not allowed");
     }

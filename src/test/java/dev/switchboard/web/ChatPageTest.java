@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -175,9 +176,24 @@ class ChatPageTest {
         assertThat(refused).isPositive();
         assertThat(stored).isGreaterThanOrEqualTo(burst);
         assertThat(ada.find("#chat-error").getText()).startsWith("Slow down");
-        // Bob gets exactly the stored ones, each once.
+        // Bob gets exactly the stored ones, each once: each answer found its line by its ref, not by a guess.
+        @SuppressWarnings("unchecked")
+        List<String> storedTexts = (List<String>) ada.script("return [...document.querySelectorAll("
+                + "'#chat-messages li.mine[data-id]:not(.failed) .text')].map(e => e.textContent)");
         bob.waitUntil(d -> texts(bob).size() == stored);
-        assertThat(texts(bob)).doesNotHaveDuplicates().allSatisfy(text -> assertThat(text).startsWith("burst "));
+        assertThat(texts(bob)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(storedTexts);
+    }
+
+    @Test
+    void reconnectDelaysAreJitteredWithinEachBackoffStep() {
+        ada.get(page.toString());
+        Object delays = ((JavascriptExecutor) ada.driver()).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/chat-connection.js').then(chat => done([0, 1, 2, 6, 20].flatMap(attempt =>
+                    [chat.retryDelay(attempt, () => 0), chat.retryDelay(attempt, () => 0.999999)])));""");
+        assertThat((List<?>) delays).extracting(d -> ((Number) d).longValue())
+                .as("[lowest, highest] of attempts 0, 1, 2, 6 and 20: half to all of 250, 500, 1000, 15000 ms")
+                .containsExactly(125L, 250L, 250L, 500L, 500L, 1000L, 7500L, 15000L, 7500L, 15000L);
     }
 
     @Test

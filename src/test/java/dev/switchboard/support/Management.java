@@ -15,8 +15,11 @@ public final class Management {
         return RestAssured.given().port(port());
     }
 
-    /** The port the test application's management interface listens on (random in tests). */
+    /**
+     * The port the test application's management interface listens on: Quarkus' fixed test port (9001), which
+     * the packaged application of a {@code @QuarkusIntegrationTest} is started with too.
+     */
     public static int port() {
-        return ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
     }
 }

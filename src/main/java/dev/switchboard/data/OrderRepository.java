@@ -67,6 +67,19 @@ public class OrderRepository {
                 });
     }
 
+    /** How many orders there are. */
+    public Uni<Long> count() {
+        return pool.query("SELECT count(*) AS n FROM orders").execute()
+                .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** The {@code limit} most recently placed orders, newest first, with their lines. */
+    public Uni<List<Order>> newest(int limit) {
+        return pool.preparedQuery("SELECT id, user_id, total_cents, created_at FROM orders ORDER BY id DESC LIMIT $1")
+                .execute(Tuple.of(limit))
+                .flatMap(rows -> withLines(Rows.map(rows, row -> row)));
+    }
+
     public Uni<Order> findById(long id) {
         return pool.preparedQuery("SELECT id, user_id, total_cents, created_at FROM orders WHERE id = $1")
                 .execute(Tuple.of(id))

@@ -1,5 +1,7 @@
 package dev.switchboard.data;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
@@ -25,6 +27,19 @@ public class ProductRepository {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM products WHERE id > $1 ORDER BY id LIMIT $2")
                 .execute(Tuple.of(after, limit + 1))
                 .map(rows -> Page.of(Rows.map(rows, Product::from), limit, Product::id));
+    }
+
+    /** How many products there are. */
+    public Uni<Long> count() {
+        return pool.query("SELECT count(*) AS n FROM products").execute()
+                .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** The {@code limit} most recently created products, newest first. */
+    public Uni<List<Product>> newest(int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM products ORDER BY id DESC LIMIT $1")
+                .execute(Tuple.of(limit))
+                .map(rows -> Rows.map(rows, Product::from));
     }
 
     public Uni<Product> findById(long id) {

@@ -1,5 +1,7 @@
 package dev.switchboard.data;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
@@ -25,6 +27,19 @@ public class UserRepository {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM users WHERE id > $1 ORDER BY id LIMIT $2")
                 .execute(Tuple.of(after, limit + 1))
                 .map(rows -> Page.of(Rows.map(rows, User::from), limit, User::id));
+    }
+
+    /** How many users there are. */
+    public Uni<Long> count() {
+        return pool.query("SELECT count(*) AS n FROM users").execute()
+                .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** The {@code limit} most recently created users, newest first. */
+    public Uni<List<User>> newest(int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM users ORDER BY id DESC LIMIT $1")
+                .execute(Tuple.of(limit))
+                .map(rows -> Rows.map(rows, User::from));
     }
 
     public Uni<User> findById(long id) {

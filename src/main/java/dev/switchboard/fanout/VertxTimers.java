@@ -12,13 +12,13 @@ import io.vertx.mutiny.core.Vertx;
  * Waits built on Vert.x timers: they fire on the caller's event loop (no extra thread), and are
  * cancelled when nobody waits for them any more.
  */
-final class VertxTimers {
+public final class VertxTimers {
 
     private VertxTimers() {
     }
 
     /** Completes after {@code millis}; cancelling the subscription cancels the timer. */
-    static Uni<Void> delay(Vertx vertx, long millis) {
+    public static Uni<Void> delay(Vertx vertx, long millis) {
         if (millis <= 0) {
             return Uni.createFrom().voidItem();
         }
@@ -32,7 +32,7 @@ final class VertxTimers {
      * The item of {@code work}, or, if it has not come within {@code millis}, the item of
      * {@code onExpiry} (and {@code work} is cancelled).
      */
-    static <T> Uni<T> within(Vertx vertx, Uni<T> work, long millis, Supplier<T> onExpiry) {
+    public static <T> Uni<T> within(Vertx vertx, Uni<T> work, long millis, Supplier<T> onExpiry) {
         return Uni.createFrom().emitter(emitter -> {
             AtomicBoolean settled = new AtomicBoolean();
             AtomicReference<Cancellable> running = new AtomicReference<>();

@@ -1,9 +1,8 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.aggregate;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,9 +12,8 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.platform.Problem;
+import dev.switchboard.fanout.ParameterProblem;
 import dev.switchboard.platform.ProblemException;
-import dev.switchboard.platform.ProblemMapper;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -83,11 +81,6 @@ public class SourceCatalog {
         }
     }
 
-    /** Every source, in a stable order. */
-    public Collection<UpstreamSource> all() {
-        return orderedValues();
-    }
-
     /**
      * The sources named, in the order first named; all of them when {@code names} is empty.
      *
@@ -111,9 +104,7 @@ public class SourceCatalog {
             String message = "unknown source" + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList())
                     + "; known: " + String.join(", ", names());
-            throw new ProblemException(Problem.of(400, "Bad Request", "source: " + message)
-                    .with("violations", List.of(new ProblemMapper.Violation("source", message)))
-                    .with("unknownSources", unknown));
+            throw new ProblemException(ParameterProblem.problem("source", message).with("unknownSources", unknown));
         }
         return picked;
     }

@@ -1,37 +1,26 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.aggregate;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.fanout.SourceOutcome.Outcome;
+import dev.switchboard.fanout.aggregate.SourceOutcome.Outcome;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.Startup;
-import io.smallrye.mutiny.Multi;
 
-/** The fan-out meters, all named {@code switchboard.fanout.*}. */
-// Started eagerly so that every gauge is on /q/metrics (at zero) before first use.
-@Startup
+/** The aggregate meters: calls and outcomes per source, permits in use, requests refused. */
 @ApplicationScoped
-public class FanoutMetrics {
+public class AggregateMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, SourceMeters> sources = new ConcurrentHashMap<>();
-    private final AtomicInteger activeStreams = new AtomicInteger();
-    private final Map<String, Counter> streamEvents = new ConcurrentHashMap<>();
 
-    FanoutMetrics(MeterRegistry registry) {
+    AggregateMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("switchboard.fanout.streams.active", activeStreams, AtomicInteger::get)
-                .description("Server-sent event streams currently open")
-                .register(registry);
     }
 
     private record SourceMeters(Timer calls, Map<Outcome, Counter> outcomes) {
@@ -69,21 +58,5 @@ public class FanoutMetrics {
 
     MeterRegistry registry() {
         return registry;
-    }
-
-    /** Counts the stream among the active ones from subscription until it ends, fails or is cancelled. */
-    <T> Multi<T> trackStream(String kind, Multi<T> stream) {
-        Counter events = streamEvents.computeIfAbsent(kind, k -> Counter.builder("switchboard.fanout.stream.events")
-                .description("Events sent on server-sent event streams")
-                .tag("stream", k)
-                .register(registry));
-        return stream
-                .onSubscription().invoke(subscription -> activeStreams.incrementAndGet())
-                .onItem().invoke(item -> events.increment())
-                .onTermination().invoke(() -> activeStreams.decrementAndGet());
-    }
-
-    int activeStreams() {
-        return activeStreams.get();
     }
 }

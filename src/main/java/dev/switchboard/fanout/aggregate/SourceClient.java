@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.aggregate;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,7 +13,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.fanout.SourceOutcome.Outcome;
+import dev.switchboard.fanout.VertxTimers;
+import dev.switchboard.fanout.aggregate.SourceOutcome.Outcome;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClosedException;
@@ -39,10 +40,10 @@ public class SourceClient {
     private final HttpClient client;
     private final LocalServer local;
     private final ObjectMapper json;
-    private final FanoutMetrics metrics;
+    private final AggregateMetrics metrics;
     private final long maxBodyBytes;
 
-    SourceClient(Vertx vertx, FanoutConfig config, LocalServer local, ObjectMapper json, FanoutMetrics metrics) {
+    SourceClient(Vertx vertx, FanoutConfig config, LocalServer local, ObjectMapper json, AggregateMetrics metrics) {
         this.vertx = vertx;
         this.local = local;
         this.json = json;

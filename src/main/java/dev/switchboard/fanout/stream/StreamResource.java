@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.stream;
 
 import java.util.List;
 
@@ -16,8 +16,8 @@ import jakarta.ws.rs.sse.Sse;
 
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import dev.switchboard.fanout.Greeter.Greetings;
-import dev.switchboard.fanout.StreamEvents.Done;
+import dev.switchboard.fanout.stream.Greeter.Greetings;
+import dev.switchboard.fanout.stream.StreamEvents.Done;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -30,9 +30,9 @@ public class StreamResource {
 
     private final Countdowns countdowns;
     private final Greeter greeter;
-    private final FanoutMetrics metrics;
+    private final StreamMetrics metrics;
 
-    StreamResource(Countdowns countdowns, Greeter greeter, FanoutMetrics metrics) {
+    StreamResource(Countdowns countdowns, Greeter greeter, StreamMetrics metrics) {
         this.countdowns = countdowns;
         this.greeter = greeter;
         this.metrics = metrics;

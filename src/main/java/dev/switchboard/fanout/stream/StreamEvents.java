@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.stream;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.stream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.fanout.StreamEvents.CountdownTick;
-import dev.switchboard.fanout.StreamEvents.Done;
-import io.micrometer.core.instrument.Counter;
+import dev.switchboard.fanout.stream.StreamEvents.CountdownTick;
+import dev.switchboard.fanout.stream.StreamEvents.Done;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
 
@@ -22,13 +21,11 @@ public class Countdowns {
     }
 
     private final Vertx vertx;
-    private final Counter ticks;
+    private final StreamMetrics metrics;
 
-    Countdowns(Vertx vertx, FanoutMetrics metrics) {
+    Countdowns(Vertx vertx, StreamMetrics metrics) {
         this.vertx = vertx;
-        this.ticks = Counter.builder("switchboard.fanout.countdown.ticks")
-                .description("Countdown timer firings (stops when streams stop)")
-                .register(metrics.registry());
+        this.metrics = metrics;
     }
 
     /**
@@ -38,10 +35,10 @@ public class Countdowns {
     public Multi<CountdownTick> countdown(Spec spec, long periodMs) {
         return Multi.createFrom().emitter(emitter -> {
             AtomicInteger next = new AtomicInteger(spec.from() - 1);
-            ticks.increment();
+            metrics.countdownTick();
             emitter.emit(new CountdownTick(spec.name(), spec.from()));
             long timer = vertx.setPeriodic(periodMs, id -> {
-                ticks.increment();
+                metrics.countdownTick();
                 int n = next.getAndDecrement();
                 if (n >= 1) {
                     emitter.emit(new CountdownTick(spec.name(), n));

@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.dashboard;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,7 +109,7 @@ class DashboardResourceTest {
     }
 
     private static final String[] FREE_STATEMENTS = { "SELECT count(*) AS n FROM products", "SELECT count(*) AS n FROM orders",
-            "SELECT id, name, price_cents, stock, created_at FROM products ORDER BY id DESC LIMIT $1",
+            "SELECT id, name, price_cents, stock, version, created_at FROM products ORDER BY id DESC LIMIT $1",
             "SELECT id, user_id, total_cents, created_at FROM orders ORDER BY id DESC LIMIT $1" };
 
     private static boolean lockTaken(SqlConnection observer) {

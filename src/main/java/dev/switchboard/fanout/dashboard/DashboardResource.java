@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.dashboard;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.aggregate;
 
 import java.time.Duration;
 import java.util.List;

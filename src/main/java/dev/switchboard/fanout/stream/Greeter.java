@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.stream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.fanout.StreamEvents.Done;
-import dev.switchboard.fanout.StreamEvents.GreetingEvent;
+import dev.switchboard.fanout.VertxTimers;
+import dev.switchboard.fanout.stream.StreamEvents.Done;
+import dev.switchboard.fanout.stream.StreamEvents.GreetingEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

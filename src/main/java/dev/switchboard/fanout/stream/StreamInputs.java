@@ -1,11 +1,9 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.stream;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.switchboard.platform.Problem;
-import dev.switchboard.platform.ProblemException;
-import dev.switchboard.platform.ProblemMapper.Violation;
+import dev.switchboard.fanout.ParameterProblem;
 
 /**
  * Checks of repeated query parameters. Scalar parameters use Bean Validation; list elements are checked
@@ -24,7 +22,7 @@ final class StreamInputs {
     /** 1..{@value #MAX_NAMES} names of 1..{@value #MAX_NAME_LENGTH} characters, not blank. */
     static List<String> names(String parameter, List<String> names) {
         if (names == null || names.isEmpty() || names.size() > MAX_NAMES) {
-            throw invalid(parameter, "give 1 to " + MAX_NAMES + " values (got " + (names == null ? 0 : names.size()) + ")");
+            throw ParameterProblem.invalid(parameter, "give 1 to " + MAX_NAMES + " values (got " + (names == null ? 0 : names.size()) + ")");
         }
         for (String name : names) {
             checkName(parameter, name);
@@ -40,7 +38,7 @@ final class StreamInputs {
     /** {@code label:from} pairs, e.g. {@code Countdown 1:5}; the label may itself contain ':'. */
     static List<Countdowns.Spec> countdowns(String parameter, List<String> specs) {
         if (specs == null || specs.isEmpty() || specs.size() > MAX_COUNTDOWNS) {
-            throw invalid(parameter, "give 1 to " + MAX_COUNTDOWNS + " countdowns as name:from (got "
+            throw ParameterProblem.invalid(parameter, "give 1 to " + MAX_COUNTDOWNS + " countdowns as name:from (got "
                     + (specs == null ? 0 : specs.size()) + ")");
         }
         List<Countdowns.Spec> parsed = new ArrayList<>(specs.size());
@@ -49,7 +47,7 @@ final class StreamInputs {
             String label = colon < 0 ? "" : spec.substring(0, colon);
             Integer from = colon < 0 ? null : parseFrom(spec.substring(colon + 1).trim());
             if (label.isBlank() || label.length() > MAX_NAME_LENGTH || from == null) {
-                throw invalid(parameter, "'" + abbreviate(spec) + "' is not name:from with a name of 1 to "
+                throw ParameterProblem.invalid(parameter, "'" + abbreviate(spec) + "' is not name:from with a name of 1 to "
                         + MAX_NAME_LENGTH + " characters and from between 1 and " + MAX_FROM);
             }
             parsed.add(new Countdowns.Spec(label, from));
@@ -68,17 +66,12 @@ final class StreamInputs {
 
     private static void checkName(String parameter, String name) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw invalid(parameter, "each value must have 1 to " + MAX_NAME_LENGTH + " characters, not all blank"
+            throw ParameterProblem.invalid(parameter, "each value must have 1 to " + MAX_NAME_LENGTH + " characters, not all blank"
                     + (name == null ? "" : " (got '" + abbreviate(name) + "')"));
         }
     }
 
     private static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
-    }
-
-    static ProblemException invalid(String parameter, String message) {
-        return new ProblemException(Problem.of(400, "Bad Request", parameter + ": " + message)
-                .with("violations", List.of(new Violation(parameter, message))));
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.aggregate;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.switchboard.fanout;
+package dev.switchboard.fanout.aggregate;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -41,7 +41,7 @@ public class InFlightLimiter {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int inUse;
 
-    InFlightLimiter(Vertx vertx, FanoutConfig config, FanoutMetrics metrics) {
+    InFlightLimiter(Vertx vertx, FanoutConfig config, AggregateMetrics metrics) {
         this.vertx = vertx;
         this.capacity = config.maxInFlight();
         this.maxQueued = config.maxQueued();
@@ -220,9 +220,5 @@ public class InFlightLimiter {
 
     public synchronized int queued() {
         return waiters.size();
-    }
-
-    public int capacity() {
-        return capacity;
     }
 }

@@ -29,6 +29,7 @@ import io.vertx.core.json.JsonObject;
  * <li>{@code /flaky/{key}/{failures}}: 503 {@code failures} times in a row, then 200, round after round</li>
  * <li>{@code /text}: 200 with a body that is not JSON</li>
  * <li>{@code /gate/{name}}: answers once the gate is open ({@code POST /__gates/{name}/open|close}); open at first</li>
+ * <li>{@code /alternate/{key}}: the 1st, 3rd, 5th... request never answers, the 2nd, 4th... answers at once</li>
  * </ul>
  * {@code POST /__reset} clears the counts and the peak.
  */
@@ -116,6 +117,12 @@ public final class UpstreamStubs implements AutoCloseable {
                         json(response, 503, new JsonObject().put("attempt", attempt));
                     } else {
                         json(response, 200, new JsonObject().put("attempt", attempt));
+                    }
+                }
+                case "alternate" -> {
+                    int arrival = flaky.computeIfAbsent("alternate/" + parts[2], k -> new AtomicInteger()).incrementAndGet();
+                    if (arrival % 2 == 0) {
+                        json(response, 200, new JsonObject().put("arrival", arrival));
                     }
                 }
                 case "text" -> response.putHeader("Content-Type", "text/plain").end("plain words, not JSON");

@@ -17,7 +17,7 @@ public class UpstreamStubsTestResource implements QuarkusTestResourceLifecycleMa
 
     public static final String STUBS_URL = "fanout-test.stubs-url";
     /** The in-flight bound the tests run with. */
-    public static final int MAX_IN_FLIGHT = 16;
+    public static final int MAX_IN_FLIGHT = 24;
     /** How many requests may wait for permits in the tests. */
     public static final int MAX_QUEUED = 4;
 
@@ -50,6 +50,24 @@ public class UpstreamStubsTestResource implements QuarkusTestResourceLifecycleMa
         source(config, "not-json", base + "/text");
         source(config, "gated", base + "/gate/main");
         config.put("switchboard.fanout.sources.gated.timeout", "10s");
+        // Fails every time; its circuit opens after four failures and stays open for a minute.
+        source(config, "breaker", base + "/status/503/breaker");
+        config.put("switchboard.fanout.sources.breaker.circuit-breaker.request-volume-threshold", "4");
+        config.put("switchboard.fanout.sources.breaker.circuit-breaker.failure-ratio", "1.0");
+        config.put("switchboard.fanout.sources.breaker.circuit-breaker.delay", "60s");
+        // An ok answer reused for an hour.
+        source(config, "cached", base + "/delay/50/cached");
+        config.put("switchboard.fanout.sources.cached.cache-ttl", "1h");
+        // Behind a gate the tests close: concurrent calls share one upstream call, kept for 1 ms only.
+        source(config, "shared", base + "/gate/shared");
+        config.put("switchboard.fanout.sources.shared.cache-ttl", "1ms");
+        config.put("switchboard.fanout.sources.shared.timeout", "10s");
+        // The first request hangs, the hedge sent after 100 ms answers.
+        source(config, "hedged", base + "/alternate/hedged");
+        config.put("switchboard.fanout.sources.hedged.hedge-after", "100ms");
+        config.put("switchboard.fanout.sources.hedged.timeout", "5s");
+        source(config, "trimmed", base + "/delay/10/trimmed");
+        config.put("switchboard.fanout.sources.trimmed.fields", "delayMs,path");
         // A path on the service itself: resolved against the random port the test server listens on.
         source(config, "self", "/api/users?limit=2");
         config.put("switchboard.fanout.max-in-flight", Integer.toString(MAX_IN_FLIGHT));

@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 public class AggregateResource {
 
     static final String COMPLETE_HEADER = "X-Fanout-Complete";
+    static final String SERVER_TIMING_HEADER = "Server-Timing";
 
     private final SourceCatalog catalog;
     private final FanoutService fanout;
@@ -49,9 +50,36 @@ public class AggregateResource {
                     .with("elapsedMs", result.elapsedMs())
                     .with("sources", result.sources());
             return Response.status(502).type(Problem.MEDIA_TYPE).entity(problem)
-                    .header(COMPLETE_HEADER, "false").build();
+                    .header(COMPLETE_HEADER, "false").header(SERVER_TIMING_HEADER, serverTiming(result)).build();
         }
         return Response.ok(result, MediaType.APPLICATION_JSON_TYPE)
-                .header(COMPLETE_HEADER, Boolean.toString(result.complete())).build();
+                .header(COMPLETE_HEADER, Boolean.toString(result.complete()))
+                .header(SERVER_TIMING_HEADER, serverTiming(result)).build();
+    }
+
+    /**
+     * One {@code Server-Timing} entry per source, so a browser's network panel shows where the time went:
+     * {@code users;dur=11;desc="ok", orders;dur=8;desc="timeout"}.
+     */
+    static String serverTiming(Aggregate result) {
+        StringBuilder header = new StringBuilder(32 * result.sources().size());
+        for (SourceOutcome source : result.sources()) {
+            if (!header.isEmpty()) {
+                header.append(", ");
+            }
+            header.append(token(source.name())).append(";dur=").append(source.elapsedMs())
+                    .append(";desc=\"").append(source.outcome().label()).append('"');
+        }
+        return header.toString();
+    }
+
+    // Source names come from configuration; anything a header token cannot hold becomes '_'.
+    private static String token(String name) {
+        StringBuilder token = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            token.append(c < 128 && (Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0) ? c : '_');
+        }
+        return token.toString();
     }
 }

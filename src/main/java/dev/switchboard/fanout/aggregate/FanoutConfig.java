@@ -1,8 +1,12 @@
 package dev.switchboard.fanout.aggregate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -45,7 +49,7 @@ public interface FanoutConfig {
         @NotBlank
         String url();
 
-        /** Deadline for the whole call, retries included. */
+        /** Deadline of each attempt; no retry starts once this much time has passed since the first. */
         @WithDefault("2s")
         Duration timeout();
 
@@ -54,5 +58,43 @@ public interface FanoutConfig {
         @Min(0)
         @Max(10)
         int retries();
+
+        /** Stops calling a source that keeps failing, for a while. */
+        CircuitBreaker circuitBreaker();
+
+        /** How long an ok answer is reused; absent: every call goes upstream (concurrent ones still share one). */
+        Optional<Duration> cacheTtl();
+
+        /** When the first call has not answered after this long, a second one is sent; the first answer wins. */
+        Optional<Duration> hedgeAfter();
+
+        /** Top-level keys of the upstream's JSON object to keep; absent: the whole body. */
+        Optional<List<@NotBlank String>> fields();
+    }
+
+    interface CircuitBreaker {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Calls in the rolling window the failure ratio is computed over. */
+        @WithDefault("20")
+        @Min(1)
+        int requestVolumeThreshold();
+
+        /** Share of failed calls in the window (connection errors, 5xx, timeouts) that opens the circuit. */
+        @WithDefault("0.5")
+        @DecimalMin("0.01")
+        @DecimalMax("1.0")
+        double failureRatio();
+
+        /** How long the circuit stays open before one trial call is let through. */
+        @WithDefault("5s")
+        Duration delay();
+
+        /** Successful trial calls needed to close the circuit again. */
+        @WithDefault("1")
+        @Min(1)
+        int successThreshold();
     }
 }

@@ -16,9 +16,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class FanoutService {
 
-    // "No deadline" still has to be an instant: far enough to never matter, near enough to never overflow.
-    private static final long NO_DEADLINE_NANOS = TimeUnit.HOURS.toNanos(1);
-
     private final InFlightLimiter limiter;
     private final SourceClient client;
 
@@ -35,7 +32,7 @@ public class FanoutService {
      */
     public Uni<Aggregate> aggregate(List<UpstreamSource> sources, Duration deadline) {
         long start = System.nanoTime();
-        long deadlineNanos = start + (deadline == null ? NO_DEADLINE_NANOS : deadline.toNanos());
+        long deadlineNanos = deadline == null ? SourceClient.NO_DEADLINE : start + deadline.toNanos();
         Duration maxWait = deadline == null ? Duration.ofDays(1) : deadline;
         return limiter.acquire(sources.size(), maxWait).onItem().transformToUni(lease -> {
             List<Uni<SourceOutcome>> calls = new ArrayList<>(sources.size());

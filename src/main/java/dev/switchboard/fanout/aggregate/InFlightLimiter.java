@@ -25,6 +25,12 @@ import io.vertx.mutiny.core.Vertx;
  * calls, all at once; when they are not free it waits in a short FIFO queue (no thread parked: the
  * waiter is a callback), and is refused with 503 when the queue is full or its wait runs out.
  * <p>
+ * Kept instead of a Fault Tolerance bulkhead because the permits are all-or-nothing per request and
+ * shared by every source: a bulkhead guards one source and admits call by call, so under load a request
+ * could hold the permits of some of its sources while waiting for the others, and two such requests could
+ * each hold what the other needs until both time out. Taking all of a request's permits at once (or
+ * queueing for them) means an admitted request never waits for a slot midway.
+ * <p>
  * The critical sections are a few field updates, so a plain monitor is cheaper than anything clever.
  */
 @Startup

@@ -37,7 +37,7 @@ public class SourceCatalog {
     public static Map<String, UpstreamSource> defaults() {
         Map<String, UpstreamSource> defaults = new LinkedHashMap<>();
         for (String name : List.of("users", "products", "orders")) {
-            defaults.put(name, new UpstreamSource(name, "/api/" + name, Duration.ofSeconds(2), 0));
+            defaults.put(name, UpstreamSource.plain(name, "/api/" + name, Duration.ofSeconds(2), 0));
         }
         return Collections.unmodifiableMap(defaults);
     }
@@ -56,12 +56,24 @@ public class SourceCatalog {
         Map<String, UpstreamSource> configured = new TreeMap<>();
         config.sources().forEach((name, source) -> {
             checkUrl(name, source.url());
-            if (source.timeout().isNegative() || source.timeout().isZero()) {
-                throw new IllegalArgumentException("switchboard.fanout.sources.\"" + name + "\".timeout must be positive");
-            }
-            configured.put(name, new UpstreamSource(name, source.url().trim(), source.timeout(), source.retries()));
+            checkPositive(name, "timeout", source.timeout());
+            checkPositive(name, "cache-ttl", source.cacheTtl().orElse(null));
+            checkPositive(name, "hedge-after", source.hedgeAfter().orElse(null));
+            FanoutConfig.CircuitBreaker breaker = source.circuitBreaker();
+            checkPositive(name, "circuit-breaker.delay", breaker.delay());
+            configured.put(name, new UpstreamSource(name, source.url().trim(), source.timeout(), source.retries(),
+                    new UpstreamSource.Breaker(breaker.enabled(), breaker.requestVolumeThreshold(), breaker.failureRatio(),
+                            breaker.delay(), breaker.successThreshold()),
+                    source.cacheTtl().orElse(null), source.hedgeAfter().orElse(null),
+                    source.fields().map(List::copyOf).orElse(null)));
         });
         return Collections.unmodifiableMap(new LinkedHashMap<>(configured));
+    }
+
+    private static void checkPositive(String name, String key, Duration value) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new IllegalArgumentException("switchboard.fanout.sources.\"" + name + "\"." + key + " must be positive");
+        }
     }
 
     private static void checkUrl(String name, String url) {

@@ -3,215 +3,145 @@ package dev.switchboard.fanout.aggregate;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.fanout.VertxTimers;
 import dev.switchboard.fanout.aggregate.SourceOutcome.Outcome;
+import dev.switchboard.fanout.aggregate.UpstreamRequests.Call;
+import dev.switchboard.fanout.aggregate.UpstreamRequests.Reply;
+import dev.switchboard.fanout.aggregate.UpstreamRequests.ServerErrorStatus;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.core.http.HttpClient;
-import io.vertx.mutiny.core.http.HttpClientRequest;
 
 /**
- * Calls one source and always ends in exactly one {@link SourceOutcome}: the returned {@code Uni} never
- * fails, so one bad upstream cannot fail a whole fan-out.
+ * Calls one source through its guard (timeout, retry, circuit breaker) and always ends in exactly one
+ * {@link SourceOutcome}: the returned {@code Uni} never fails, so one bad upstream cannot fail a whole fan-out.
  */
 @ApplicationScoped
 public class SourceClient {
 
-    private static final long FIRST_BACKOFF_MS = 25;
-    private static final long MAX_BACKOFF_MS = 250;
+    /** No request deadline: only the source's own timeout bounds the call. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Vertx vertx;
-    private final HttpClient client;
-    private final LocalServer local;
+    private final UpstreamRequests requests;
+    private final SourceGuards guards;
     private final ObjectMapper json;
     private final AggregateMetrics metrics;
-    private final long maxBodyBytes;
+    private final Map<UpstreamSource, SharedCalls> shared = new ConcurrentHashMap<>();
 
-    SourceClient(Vertx vertx, FanoutConfig config, LocalServer local, ObjectMapper json, AggregateMetrics metrics) {
+    SourceClient(Vertx vertx, UpstreamRequests requests, SourceGuards guards, ObjectMapper json, AggregateMetrics metrics) {
         this.vertx = vertx;
-        this.local = local;
+        this.requests = requests;
+        this.guards = guards;
         this.json = json;
         this.metrics = metrics;
-        this.maxBodyBytes = config.maxBodySize().asLongValue();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                // One connection per permitted call, per upstream host.
-                .setMaxPoolSize(config.maxInFlight())
-                .setConnectTimeout(5_000));
-    }
-
-    @PreDestroy
-    void close() {
-        client.closeAndForget();
-    }
-
-    /** What the upstream answered, before it is judged. */
-    private record Reply(int status, Buffer body) {
-    }
-
-    /** A 5xx answer, raised as a failure so that it can be retried like a connection error. */
-    private static final class ServerErrorStatus extends RuntimeException {
-        final int status;
-
-        ServerErrorStatus(int status) {
-            super("upstream answered " + status, null, false, false);
-            this.status = status;
-        }
-    }
-
-    /** Per call state shared by its attempts. */
-    private static final class Call {
-        int attempts;
-        volatile CappedBody body;
-
-        void abandon() {
-            CappedBody current = body;
-            if (current != null) {
-                current.abandon();
-            }
-        }
     }
 
     /**
-     * Calls {@code source}, retrying as configured, within its timeout and never past {@code deadlineNanos}
-     * (a {@link System#nanoTime()} instant).
+     * Calls {@code source} as configured, never past {@code deadlineNanos} (a {@link System#nanoTime()}
+     * instant, or {@link #NO_DEADLINE}).
      *
      * @param requestStartNanos the start of the request, the origin of {@code startedAtMs}
      */
     public Uni<SourceOutcome> call(UpstreamSource source, long requestStartNanos, long deadlineNanos) {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
-            long budgetNanos = Math.min(source.timeout().toNanos(), deadlineNanos - started);
-            Call call = new Call();
-            if (budgetNanos <= 0) {
-                SourceOutcome late = finish(source, call, started, requestStartNanos,
-                        Outcome.TIMEOUT, null, "request deadline passed before the call", null);
+            if (deadlineNanos != NO_DEADLINE && deadlineNanos - started <= 0) {
+                SourceOutcome late = outcome(source, 0, started, requestStartNanos, Outcome.TIMEOUT, null,
+                        "request deadline passed before the call", null);
                 metrics.recordCall(source.name(), late.outcome(), 0);
                 return Uni.createFrom().item(late);
             }
-            long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(budgetNanos));
-            String url = source.isLocal() ? local.resolve(source.url()) : source.url();
-            Uni<SourceOutcome> attempts = attempt(source, url, call, started + budgetNanos)
-                    .map(reply -> judge(source, call, reply, started, requestStartNanos))
-                    .onFailure().recoverWithItem(failure -> failed(source, call, failure, budgetMillis, started, requestStartNanos));
-            return VertxTimers.within(vertx, attempts, budgetMillis, () -> {
-                call.abandon();
-                return finish(source, call, started, requestStartNanos, Outcome.TIMEOUT, null,
-                        "no complete answer within " + budgetMillis + " ms", null);
-            }).invoke(outcome -> metrics.recordCall(source.name(), outcome.outcome(), System.nanoTime() - started));
+            Call call = new Call();
+            Uni<SourceOutcome> work = source.cached()
+                    ? shared.computeIfAbsent(source, s -> new SharedCalls(s.cacheTtl().toNanos()))
+                            .join(() -> guarded(source, new Call(), started, requestStartNanos), started, requestStartNanos)
+                    : guarded(source, call, started, requestStartNanos);
+            if (deadlineNanos != NO_DEADLINE) {
+                // The guard bounds each attempt by the source's timeout; the request's deadline varies per
+                // request, so it is applied here. A shared call is not cut: other requests may still wait for it.
+                long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - started));
+                work = VertxTimers.within(vertx, work, budgetMillis, () -> {
+                    call.abandon();
+                    return outcome(source, call.requests(), started, requestStartNanos, Outcome.TIMEOUT, null,
+                            "no complete answer within the request deadline (" + budgetMillis + " ms)", null);
+                });
+            }
+            return work.invoke(outcome -> metrics.recordCall(source.name(), outcome.outcome(), System.nanoTime() - started));
         });
     }
 
-    private Uni<Reply> attempt(UpstreamSource source, String url, Call call, long deadlineNanos) {
-        call.attempts++;
-        CappedBody body = new CappedBody(maxBodyBytes);
-        call.body = body;
-        long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        return client.request(new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setAbsoluteURI(url)
-                .setFollowRedirects(false)
-                .putHeader(HttpHeaders.ACCEPT, "application/json")
-                .putHeader(HttpHeaders.USER_AGENT, "switchboard-fanout")
-                // Closes a silent connection at the deadline instead of leaving it to linger.
-                .setIdleTimeout(remainingMillis + 50))
-                .chain(request -> send(request, body))
-                .map(SourceClient::reply)
-                .onFailure(failure -> body.exceeded()).transform(failure -> new CappedBody.BodyTooLargeException(maxBodyBytes))
-                .onFailure(SourceClient::retryable).recoverWithUni(failure -> {
-                    if (call.attempts > source.retries()) {
-                        return Uni.createFrom().failure(failure);
-                    }
-                    long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (call.attempts - 1));
-                    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) >= deadlineNanos) {
-                        return Uni.createFrom().failure(failure);
-                    }
-                    return VertxTimers.delay(vertx, backoff).chain(() -> attempt(source, url, call, deadlineNanos));
-                });
-    }
-
-    /** Sends {@code request} and reads its answer through {@code body}; a cancelled attempt drops its connection. */
-    private static Uni<Reply> send(HttpClientRequest request, CappedBody body) {
-        body.attach(request);
-        return request.send()
-                .chain(response -> body.read(response).map(content -> new Reply(response.statusCode(), content)))
-                .onCancellation().invoke(body::abandon);
-    }
-
-    private static Reply reply(Reply reply) {
-        if (reply.status() >= 500) {
-            throw new ServerErrorStatus(reply.status());
-        }
-        return reply;
-    }
-
-    // Worth another attempt: the upstream was unreachable, dropped the connection, or failed itself.
-    private static boolean retryable(Throwable failure) {
-        return failure instanceof ServerErrorStatus
-                || failure instanceof ConnectException
-                || failure instanceof HttpClosedException
-                || (failure instanceof IOException && !(failure instanceof UnknownHostException));
+    private Uni<SourceOutcome> guarded(UpstreamSource source, Call call, long started, long requestStart) {
+        return Uni.createFrom().deferred(() -> guards.of(source).get(() -> requests.attempt(source, call)))
+                .map(reply -> judge(source, call, reply, started, requestStart))
+                .onFailure().recoverWithItem(failure -> failed(source, call, failure, started, requestStart));
     }
 
     private SourceOutcome judge(UpstreamSource source, Call call, Reply reply, long started, long requestStart) {
-        if (reply.status() < 200 || reply.status() > 299) {
-            return finish(source, call, started, requestStart, Outcome.ERROR, reply.status(),
-                    "upstream answered " + reply.status(), null);
+        int status = reply.status();
+        if (status < 200 || status > 299) {
+            return outcome(source, call.requests(), started, requestStart, Outcome.ERROR, status,
+                    "upstream answered " + status, null);
         }
         if (reply.body() == null || reply.body().length() == 0) {
-            return finish(source, call, started, requestStart, Outcome.OK, reply.status(), null, null);
+            return outcome(source, call.requests(), started, requestStart, Outcome.OK, status, null, null);
         }
         try {
             JsonNode body = json.readTree(reply.body().getBytes());
-            return finish(source, call, started, requestStart, Outcome.OK, reply.status(), null, body);
+            if (source.fields() != null && body instanceof ObjectNode object) {
+                object.retain(source.fields());
+            }
+            return outcome(source, call.requests(), started, requestStart, Outcome.OK, status, null, body);
         } catch (JsonProcessingException e) {
-            return finish(source, call, started, requestStart, Outcome.ERROR, reply.status(),
-                    "upstream answered " + reply.status() + " with a body that is not JSON", null);
+            return outcome(source, call.requests(), started, requestStart, Outcome.ERROR, status,
+                    "upstream answered " + status + " with a body that is not JSON", null);
         } catch (IOException e) {
-            return finish(source, call, started, requestStart, Outcome.ERROR, reply.status(), "unreadable body", null);
+            return outcome(source, call.requests(), started, requestStart, Outcome.ERROR, status, "unreadable body", null);
         }
     }
 
-    private SourceOutcome failed(UpstreamSource source, Call call, Throwable failure, long budgetMillis,
-            long started, long requestStart) {
+    private SourceOutcome failed(UpstreamSource source, Call call, Throwable failure, long started, long requestStart) {
+        int attempts = call.requests();
         if (failure instanceof ServerErrorStatus status) {
-            return finish(source, call, started, requestStart, Outcome.ERROR, status.status, status.getMessage(), null);
+            return outcome(source, attempts, started, requestStart, Outcome.ERROR, status.status, status.getMessage(), null);
         }
-        if (failure instanceof TimeoutException) {
-            return finish(source, call, started, requestStart, Outcome.TIMEOUT, null,
-                    "no complete answer within " + budgetMillis + " ms", null);
+        if (failure instanceof CircuitBreakerOpenException) {
+            return outcome(source, attempts, started, requestStart, Outcome.CIRCUIT_OPEN, null,
+                    "not called: too many recent calls failed (circuit open)", null);
+        }
+        if (failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                || failure instanceof java.util.concurrent.TimeoutException) {
+            // The guard gave up on the attempt; make sure its connection does not linger.
+            call.abandon();
+            return outcome(source, attempts, started, requestStart, Outcome.TIMEOUT, null,
+                    "no complete answer within " + source.timeout().toMillis() + " ms", null);
         }
         if (failure instanceof CappedBody.BodyTooLargeException) {
-            return finish(source, call, started, requestStart, Outcome.ERROR, null,
-                    "upstream body larger than " + maxBodyBytes + " bytes", null);
+            return outcome(source, attempts, started, requestStart, Outcome.ERROR, null,
+                    "upstream body larger than " + requests.maxBodyBytes() + " bytes", null);
         }
         String reason = failure instanceof ConnectException || failure instanceof UnknownHostException
                 ? "connection failed: " + failure.getMessage()
                 : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
-        return finish(source, call, started, requestStart, Outcome.ERROR, null, reason, null);
+        return outcome(source, attempts, started, requestStart, Outcome.ERROR, null, reason, null);
     }
 
-    private SourceOutcome finish(UpstreamSource source, Call call, long started, long requestStart,
+    private static SourceOutcome outcome(UpstreamSource source, int attempts, long started, long requestStart,
             Outcome outcome, Integer status, String reason, JsonNode body) {
         long now = System.nanoTime();
-        return new SourceOutcome(source.name(), outcome, status, reason, call.attempts,
+        return new SourceOutcome(source.name(), outcome, status, reason, attempts,
                 TimeUnit.NANOSECONDS.toMillis(started - requestStart), TimeUnit.NANOSECONDS.toMillis(now - started), body);
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,52 @@ import io.quarkus.runtime.configuration.MemorySize;
 class SourceCatalogTest {
 
     private record Source(String url, Duration timeout, int retries) implements FanoutConfig.Source {
+        @Override
+        public FanoutConfig.CircuitBreaker circuitBreaker() {
+            return new Breaker();
+        }
+
+        @Override
+        public Optional<Duration> cacheTtl() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Duration> hedgeAfter() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<List<String>> fields() {
+            return Optional.empty();
+        }
+    }
+
+    private record Breaker() implements FanoutConfig.CircuitBreaker {
+        @Override
+        public boolean enabled() {
+            return true;
+        }
+
+        @Override
+        public int requestVolumeThreshold() {
+            return 20;
+        }
+
+        @Override
+        public double failureRatio() {
+            return 0.5;
+        }
+
+        @Override
+        public Duration delay() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        public int successThreshold() {
+            return 1;
+        }
     }
 
     private record Config(Map<String, FanoutConfig.Source> sources, int maxInFlight) implements FanoutConfig {

@@ -1,10 +1,11 @@
 package dev.switchboard.fanout.aggregate;
 
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.core.http.HttpClientRequest;
-import io.vertx.mutiny.core.http.HttpClientResponse;
 
 /**
  * Reads a response body while it streams in, and fails the moment it grows past the cap, so an oversized
@@ -13,9 +14,9 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
  * Failing the body alone would leave the client reading the rest of it into nowhere (for an endless body:
  * forever). So the request is reset - closing its connection - when the body is too large (known at once
  * from {@code Content-Length}, or while streaming) or when the caller stopped waiting ({@link #abandon()},
- * at the call's deadline).
+ * at the call's deadline, or when a hedged request lost the race).
  * <p>
- * One instance per call attempt.
+ * One instance per request.
  */
 final class CappedBody {
 
@@ -56,6 +57,10 @@ final class CappedBody {
         cut();
     }
 
+    boolean abandoned() {
+        return abandoned;
+    }
+
     /** Whether the body was refused for its size; the failure seen by the caller may be the reset that followed. */
     boolean exceeded() {
         return exceeded;
@@ -69,38 +74,38 @@ final class CappedBody {
     }
 
     /** The whole body of {@code response}, or a failure once it is too large or nobody waits any more. */
-    Uni<Buffer> read(HttpClientResponse response) {
-        return Uni.createFrom().emitter(emitter -> {
-            // Also takes the reset that follows a refusal: expected, and a second failure is ignored.
-            response.exceptionHandler(emitter::fail);
-            if (abandoned) {
-                cut();
-                emitter.fail(new AbandonedException());
+    Future<Buffer> read(HttpClientResponse response) {
+        Promise<Buffer> promise = Promise.promise();
+        // Also takes the reset that follows a refusal: expected, and a second failure is ignored.
+        response.exceptionHandler(promise::tryFail);
+        if (abandoned) {
+            cut();
+            promise.tryFail(new AbandonedException());
+            return promise.future();
+        }
+        if (declaredTooLarge(response.getHeader(HttpHeaders.CONTENT_LENGTH))) {
+            exceeded = true;
+            cut();
+            promise.tryFail(new BodyTooLargeException(cap));
+            return promise.future();
+        }
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (exceeded || abandoned) {
                 return;
             }
-            if (declaredTooLarge(response.getHeader(HttpHeaders.CONTENT_LENGTH.toString()))) {
+            if ((long) body.length() + chunk.length() > cap) {
                 exceeded = true;
                 cut();
-                emitter.fail(new BodyTooLargeException(cap));
+                promise.tryFail(new BodyTooLargeException(cap));
                 return;
             }
-            Buffer body = Buffer.buffer();
-            response.handler(chunk -> {
-                if (exceeded || abandoned) {
-                    return;
-                }
-                if ((long) body.length() + chunk.length() > cap) {
-                    exceeded = true;
-                    cut();
-                    emitter.fail(new BodyTooLargeException(cap));
-                    return;
-                }
-                body.appendBuffer(chunk);
-            });
-            response.endHandler(() -> emitter.complete(body));
-            // The response may have been paused while the handlers were set; read on now.
-            response.resume();
+            body.appendBuffer(chunk);
         });
+        response.endHandler(v -> promise.tryComplete(body));
+        // The response may have been paused while the handlers were set; read on now.
+        response.resume();
+        return promise.future();
     }
 
     private boolean declaredTooLarge(String length) {

@@ -4,8 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
@@ -29,7 +28,7 @@ final class SharedCalls {
      * The outcome of the call in flight or in the cache, or of a new call made with {@code upstream}. Only
      * the request that made the call sees it as it was; the others see an ok answer as {@code cached}.
      */
-    Uni<SourceOutcome> join(Supplier<Uni<SourceOutcome>> upstream, long startedNanos, long requestStartNanos) {
+    Future<SourceOutcome> join(Supplier<Future<SourceOutcome>> upstream, long startedNanos, long requestStartNanos) {
         CompletableFuture<SourceOutcome> shared;
         boolean leader = false;
         synchronized (this) {
@@ -40,10 +39,11 @@ final class SharedCalls {
             shared = current;
         }
         if (leader) {
-            upstream.get().subscribe().with(outcome -> settle(shared, outcome));
-            return Uni.createFrom().completionStage(shared);
+            return upstream.get().onSuccess(outcome -> settle(shared, outcome));
         }
-        Uni<SourceOutcome> answer = shared.isDone() ? Uni.createFrom().item(shared.getNow(null)) : resumeHere(shared);
+        // The shared call ends on the event loop of the request that made it; a waiter resumes on its own.
+        Future<SourceOutcome> answer = shared.isDone() ? Future.succeededFuture(shared.getNow(null))
+                : Future.fromCompletionStage(shared, Vertx.currentContext());
         return answer.map(outcome -> outcome.seenBy(millis(startedNanos - requestStartNanos),
                 millis(System.nanoTime() - startedNanos)));
     }
@@ -59,13 +59,6 @@ final class SharedCalls {
             }
         }
         done.complete(outcome);
-    }
-
-    // The shared call ends on the event loop of the request that made it; a waiter resumes on its own.
-    private static Uni<SourceOutcome> resumeHere(CompletableFuture<SourceOutcome> shared) {
-        Context context = Vertx.currentContext();
-        Uni<SourceOutcome> answer = Uni.createFrom().completionStage(shared);
-        return context == null ? answer : answer.emitOn(task -> context.runOnContext(v -> task.run()));
     }
 
     private static long millis(long nanos) {

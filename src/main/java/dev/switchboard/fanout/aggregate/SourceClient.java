@@ -5,7 +5,10 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,17 +19,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.fanout.VertxTimers;
 import dev.switchboard.fanout.aggregate.SourceOutcome.Outcome;
 import dev.switchboard.fanout.aggregate.UpstreamRequests.Call;
 import dev.switchboard.fanout.aggregate.UpstreamRequests.Reply;
 import dev.switchboard.fanout.aggregate.UpstreamRequests.ServerErrorStatus;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 /**
  * Calls one source through its guard (timeout, retry, circuit breaker) and always ends in exactly one
- * {@link SourceOutcome}: the returned {@code Uni} never fails, so one bad upstream cannot fail a whole fan-out.
+ * {@link SourceOutcome}: the returned future never fails, so one bad upstream cannot fail a whole fan-out.
  */
 @ApplicationScoped
 public class SourceClient {
@@ -41,8 +45,8 @@ public class SourceClient {
     private final AggregateMetrics metrics;
     private final Map<UpstreamSource, SharedCalls> shared = new ConcurrentHashMap<>();
 
-    SourceClient(Vertx vertx, UpstreamRequests requests, SourceGuards guards, ObjectMapper json, AggregateMetrics metrics) {
-        this.vertx = vertx;
+    SourceClient(io.vertx.mutiny.core.Vertx vertx, UpstreamRequests requests, SourceGuards guards, ObjectMapper json, AggregateMetrics metrics) {
+        this.vertx = vertx.getDelegate();
         this.requests = requests;
         this.guards = guards;
         this.json = json;
@@ -55,38 +59,58 @@ public class SourceClient {
      *
      * @param requestStartNanos the start of the request, the origin of {@code startedAtMs}
      */
-    public Uni<SourceOutcome> call(UpstreamSource source, long requestStartNanos, long deadlineNanos) {
-        return Uni.createFrom().deferred(() -> {
-            long started = System.nanoTime();
-            if (deadlineNanos != NO_DEADLINE && deadlineNanos - started <= 0) {
-                SourceOutcome late = outcome(source, 0, started, requestStartNanos, Outcome.TIMEOUT, null,
-                        "request deadline passed before the call", null);
-                metrics.recordCall(source.name(), late.outcome(), 0);
-                return Uni.createFrom().item(late);
-            }
-            Call call = new Call();
-            Uni<SourceOutcome> work = source.cached()
-                    ? shared.computeIfAbsent(source, s -> new SharedCalls(s.cacheTtl().toNanos()))
-                            .join(() -> guarded(source, new Call(), started, requestStartNanos), started, requestStartNanos)
-                    : guarded(source, call, started, requestStartNanos);
-            if (deadlineNanos != NO_DEADLINE) {
-                // The guard bounds each attempt by the source's timeout; the request's deadline varies per
-                // request, so it is applied here. A shared call is not cut: other requests may still wait for it.
-                long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - started));
-                work = VertxTimers.within(vertx, work, budgetMillis, () -> {
-                    call.abandon();
-                    return outcome(source, call.requests(), started, requestStartNanos, Outcome.TIMEOUT, null,
-                            "no complete answer within the request deadline (" + budgetMillis + " ms)", null);
-                });
-            }
-            return work.invoke(outcome -> metrics.recordCall(source.name(), outcome.outcome(), System.nanoTime() - started));
-        });
+    public Future<SourceOutcome> call(UpstreamSource source, long requestStartNanos, long deadlineNanos) {
+        long started = System.nanoTime();
+        if (deadlineNanos != NO_DEADLINE && deadlineNanos - started <= 0) {
+            SourceOutcome late = outcome(source, 0, started, requestStartNanos, Outcome.TIMEOUT, null,
+                    "request deadline passed before the call", null);
+            metrics.recordCall(source.name(), late.outcome(), 0);
+            return Future.succeededFuture(late);
+        }
+        Call call = new Call();
+        Future<SourceOutcome> work = source.cached()
+                ? shared.computeIfAbsent(source, s -> new SharedCalls(s.cacheTtl().toNanos()))
+                        .join(() -> guarded(source, new Call(), started, requestStartNanos), started, requestStartNanos)
+                : guarded(source, call, started, requestStartNanos);
+        if (deadlineNanos != NO_DEADLINE) {
+            // The guard bounds each attempt by the source's timeout; the request's deadline varies per
+            // request, so it is applied here. A shared call is not cut: other requests may still wait for it.
+            long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - started));
+            work = within(work, budgetMillis, () -> {
+                call.abandon();
+                return outcome(source, call.requests(), started, requestStartNanos, Outcome.TIMEOUT, null,
+                        "no complete answer within the request deadline (" + budgetMillis + " ms)", null);
+            });
+        }
+        return work.onSuccess(outcome -> metrics.recordCall(source.name(), outcome.outcome(), System.nanoTime() - started));
     }
 
-    private Uni<SourceOutcome> guarded(UpstreamSource source, Call call, long started, long requestStart) {
-        return Uni.createFrom().deferred(() -> guards.of(source).get(() -> requests.attempt(source, call)))
-                .map(reply -> judge(source, call, reply, started, requestStart))
-                .onFailure().recoverWithItem(failure -> failed(source, call, failure, started, requestStart));
+    private Future<SourceOutcome> guarded(UpstreamSource source, Call call, long started, long requestStart) {
+        Context context = vertx.getOrCreateContext();
+        CompletionStage<Reply> reply;
+        try {
+            reply = guards.of(source).get(() -> requests.attempt(source, call).toCompletionStage());
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return Future.fromCompletionStage(reply, context).transform(done -> Future.succeededFuture(done.succeeded()
+                ? judge(source, call, done.result(), started, requestStart)
+                : failed(source, call, done.cause(), started, requestStart)));
+    }
+
+    /** The outcome of {@code work}, or of {@code onExpiry} if it has not come within {@code millis}. */
+    private Future<SourceOutcome> within(Future<SourceOutcome> work, long millis, Supplier<SourceOutcome> onExpiry) {
+        Promise<SourceOutcome> result = Promise.promise();
+        long timer = vertx.setTimer(millis, id -> {
+            if (!result.future().isComplete()) {
+                result.tryComplete(onExpiry.get());
+            }
+        });
+        work.onComplete(done -> {
+            vertx.cancelTimer(timer);
+            result.tryComplete(done.result());
+        });
+        return result.future();
     }
 
     private SourceOutcome judge(UpstreamSource source, Call call, Reply reply, long started, long requestStart) {

@@ -2,6 +2,7 @@ package dev.switchboard.fanout.aggregate;
 
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,6 @@ import jakarta.enterprise.util.TypeLiteral;
 
 import dev.switchboard.fanout.aggregate.UpstreamRequests.Reply;
 import io.smallrye.faulttolerance.api.TypedGuard;
-import io.smallrye.mutiny.Uni;
 
 /**
  * One SmallRye Fault Tolerance guard per source, built from its configuration: a timeout per attempt,
@@ -20,18 +20,18 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 class SourceGuards {
 
-    private static final TypeLiteral<Uni<Reply>> REPLY = new TypeLiteral<>() {
+    private static final TypeLiteral<CompletionStage<Reply>> REPLY = new TypeLiteral<>() {
     };
 
-    private final Map<UpstreamSource, TypedGuard<Uni<Reply>>> guards = new ConcurrentHashMap<>();
+    private final Map<UpstreamSource, TypedGuard<CompletionStage<Reply>>> guards = new ConcurrentHashMap<>();
 
-    TypedGuard<Uni<Reply>> of(UpstreamSource source) {
+    TypedGuard<CompletionStage<Reply>> of(UpstreamSource source) {
         return guards.computeIfAbsent(source, SourceGuards::build);
     }
 
-    private static TypedGuard<Uni<Reply>> build(UpstreamSource source) {
+    private static TypedGuard<CompletionStage<Reply>> build(UpstreamSource source) {
         long timeoutMillis = source.timeout().toMillis();
-        TypedGuard.Builder<Uni<Reply>> guard = TypedGuard.create(REPLY)
+        TypedGuard.Builder<CompletionStage<Reply>> guard = TypedGuard.create(REPLY)
                 .withDescription("fan-out source " + source.name())
                 // The guarded call already runs on the event loop and never blocks.
                 .withThreadOffload(false)

@@ -3,26 +3,26 @@ package dev.switchboard.fanout.aggregate;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.core.http.HttpClient;
-import io.vertx.mutiny.core.http.HttpClientRequest;
 
 /**
  * Sends the HTTP requests of one attempt at a source: one request, or two when the source is hedged
  * and the first is slow. A 5xx answer is raised as a failure so that the guard retries and counts it.
+ * <p>
+ * Plain Vert.x futures rather than Mutiny here: this runs several times per aggregate, and every Mutiny
+ * operator carries a context-propagation capture, which was the largest share of the fan-out's CPU.
  */
 @ApplicationScoped
 class UpstreamRequests {
@@ -45,13 +45,15 @@ class UpstreamRequests {
     static final class Call {
         private final AtomicInteger requests = new AtomicInteger();
         private final Set<CappedBody> open = ConcurrentHashMap.newKeySet();
+        private volatile boolean abandoned;
 
         int requests() {
             return requests.get();
         }
 
-        /** Nobody waits for this call any more: drop every connection it still reads from. */
+        /** Nobody waits for this call any more: drop every connection it still reads from, send nothing more. */
         void abandon() {
+            abandoned = true;
             open.forEach(CappedBody::abandon);
         }
     }
@@ -61,11 +63,11 @@ class UpstreamRequests {
     private final LocalServer local;
     private final long maxBodyBytes;
 
-    UpstreamRequests(Vertx vertx, FanoutConfig config, LocalServer local) {
-        this.vertx = vertx;
+    UpstreamRequests(io.vertx.mutiny.core.Vertx vertx, FanoutConfig config, LocalServer local) {
+        this.vertx = vertx.getDelegate();
         this.local = local;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = this.vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 // One connection per permitted call, per upstream host.
@@ -75,7 +77,7 @@ class UpstreamRequests {
 
     @PreDestroy
     void close() {
-        client.closeAndForget();
+        client.close();
     }
 
     long maxBodyBytes() {
@@ -83,14 +85,13 @@ class UpstreamRequests {
     }
 
     /** One attempt: a request, plus a second one after {@code hedgeAfter} when the source is hedged. */
-    Uni<Reply> attempt(UpstreamSource source, Call call) {
+    Future<Reply> attempt(UpstreamSource source, Call call) {
         String url = source.isLocal() ? local.resolve(source.url()) : source.url();
         long idleMillis = source.timeout().toMillis() + 50;
         if (source.hedgeAfter() == null) {
-            return send(url, idleMillis, call);
+            return send(url, idleMillis, call, new CappedBody(maxBodyBytes));
         }
-        return Uni.createFrom().emitter(emitter -> new Hedge(vertx, emitter, () -> send(url, idleMillis, call))
-                .start(source.hedgeAfter().toMillis()));
+        return new Hedge(url, idleMillis, call).start(source.hedgeAfter().toMillis());
     }
 
     // The one place where a request to a source is built: headers every upstream call needs go here.
@@ -105,113 +106,104 @@ class UpstreamRequests {
                 .setIdleTimeout(idleMillis);
     }
 
-    private Uni<Reply> send(String url, long idleMillis, Call call) {
-        return Uni.createFrom().deferred(() -> {
-            call.requests.incrementAndGet();
-            CappedBody body = new CappedBody(maxBodyBytes);
-            call.open.add(body);
-            return client.request(request(url, idleMillis))
-                    .chain(request -> read(request, body))
-                    .onFailure(failure -> body.exceeded()).transform(failure -> new CappedBody.BodyTooLargeException(maxBodyBytes))
-                    .onCancellation().invoke(body::abandon)
-                    .onTermination().invoke(() -> call.open.remove(body));
-        });
-    }
-
-    private static Uni<Reply> read(HttpClientRequest request, CappedBody body) {
-        body.attach(request);
-        return request.send().chain(response -> body.read(response).map(content -> {
-            if (response.statusCode() >= 500) {
-                throw new ServerErrorStatus(response.statusCode());
-            }
-            return new Reply(response.statusCode(), content);
-        }));
+    private Future<Reply> send(String url, long idleMillis, Call call, CappedBody body) {
+        if (call.abandoned) {
+            return Future.failedFuture(new CappedBody.AbandonedException());
+        }
+        call.requests.incrementAndGet();
+        call.open.add(body);
+        return client.request(request(url, idleMillis))
+                .compose(request -> {
+                    body.attach(request);
+                    return request.send().compose(response -> body.read(response).map(content -> {
+                        if (response.statusCode() >= 500) {
+                            throw new ServerErrorStatus(response.statusCode());
+                        }
+                        return new Reply(response.statusCode(), content);
+                    }));
+                })
+                .recover(failure -> Future.failedFuture(body.exceeded() ? new CappedBody.BodyTooLargeException(maxBodyBytes) : failure))
+                .onComplete(done -> call.open.remove(body));
     }
 
     /**
      * Two requests racing: the second is sent only if the first has not answered within the hedge delay.
-     * The first answer wins and the other request is cancelled (its connection dropped). A first request
+     * The first answer wins and the other request is abandoned (its connection dropped). A first request
      * that fails before the hedge is sent fails the attempt (the guard decides whether to retry); once
      * both are out, the attempt fails only when both have.
      */
-    private static final class Hedge {
-        private final Vertx vertx;
-        private final UniEmitter<? super Reply> emitter;
-        private final Supplier<Uni<Reply>> request;
-        private final Cancellable[] legs = new Cancellable[2];
+    private final class Hedge {
+        private final String url;
+        private final long idleMillis;
+        private final Call call;
+        private final Promise<Reply> result = Promise.promise();
+        private final CappedBody[] bodies = new CappedBody[2];
         private int sent;
         private int failed;
-        private boolean settled;
         private long timer = -1;
 
-        Hedge(Vertx vertx, UniEmitter<? super Reply> emitter, Supplier<Uni<Reply>> request) {
-            this.vertx = vertx;
-            this.emitter = emitter;
-            this.request = request;
+        Hedge(String url, long idleMillis, Call call) {
+            this.url = url;
+            this.idleMillis = idleMillis;
+            this.call = call;
         }
 
-        void start(long hedgeAfterMillis) {
-            emitter.onTermination(this::settle);
+        Future<Reply> start(long hedgeAfterMillis) {
             launch();
             synchronized (this) {
-                if (!settled) {
+                if (!result.future().isComplete()) {
                     timer = vertx.setTimer(hedgeAfterMillis, id -> launch());
                 }
             }
+            return result.future();
         }
 
         private void launch() {
-            int leg;
+            CappedBody body = new CappedBody(maxBodyBytes);
             synchronized (this) {
-                if (settled) {
+                if (result.future().isComplete()) {
                     return;
                 }
-                leg = sent++;
+                bodies[sent++] = body;
             }
-            Cancellable running = request.get().subscribe().with(this::answered, this::failed);
-            synchronized (this) {
-                legs[leg] = running;
-                if (!settled) {
-                    return;
+            send(url, idleMillis, call, body).onComplete(done -> {
+                if (done.succeeded()) {
+                    settle(body, done.result(), null);
+                } else {
+                    failed(body, done.cause());
                 }
-            }
-            running.cancel();
+            });
         }
 
-        private void answered(Reply reply) {
-            if (settle()) {
-                emitter.complete(reply);
-            }
-        }
-
-        private void failed(Throwable failure) {
+        private void failed(CappedBody body, Throwable failure) {
             synchronized (this) {
-                if (!settled && sent == 2 && ++failed < 2) {
+                if (sent == 2 && ++failed < 2) {
                     return;
                 }
             }
-            if (settle()) {
-                emitter.fail(failure);
-            }
+            settle(body, null, failure);
         }
 
-        // Ends the race once: stops the hedge timer and cancels whatever still runs (a no-op on the winner).
-        private boolean settle() {
-            Cancellable[] running;
+        // Ends the race once: stops the hedge timer and drops the other request, if it still runs.
+        private void settle(CappedBody last, Reply reply, Throwable failure) {
+            CappedBody[] running;
             synchronized (this) {
-                if (settled) {
-                    return false;
+                if (result.future().isComplete()) {
+                    return;
                 }
-                settled = true;
-                running = legs.clone();
+                if (failure == null) {
+                    result.complete(reply);
+                } else {
+                    result.fail(failure);
+                }
+                running = bodies.clone();
             }
             vertx.cancelTimer(timer);
-            for (Cancellable leg : running) {
-                if (leg != null) {
-                    leg.cancel();
+            for (CappedBody body : running) {
+                if (body != null && body != last) {
+                    body.abandon();
                 }
             }
-            return true;
         }
     }
 }

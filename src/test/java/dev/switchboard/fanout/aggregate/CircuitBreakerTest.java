@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Management;
 import dev.switchboard.support.Upstreams;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -49,7 +50,7 @@ class CircuitBreakerTest {
         // While open, the upstream saw nothing more.
         assertThat(Upstreams.stat(STUB, "count")).isEqualTo(upstreamCalls);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern(
                 "switchboard_fanout_source_outcomes_total\\{outcome=\"circuit-open\",source=\"breaker\"} [3-9]");
     }

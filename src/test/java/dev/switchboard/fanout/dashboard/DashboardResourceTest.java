@@ -95,8 +95,10 @@ class DashboardResourceTest {
                 endOf.put((String) query.get("name"), started + elapsed);
             }
             long usersDone = Math.min(endOf.get("users.count"), endOf.get("users.newest"));
+            // The dashboard's clock stops when it has read a result, in whole milliseconds: a free query read in
+            // the same millisecond as the released users query ties (pg_stat_activity above saw it done first).
             for (String free : List.of("products.count", "products.newest", "orders.count", "orders.newest")) {
-                assertThat(endOf.get(free)).as("end of %s", free).isLessThan(usersDone);
+                assertThat(endOf.get(free)).as("end of %s", free).isLessThanOrEqualTo(usersDone);
             }
         } finally {
             observer.closeAndAwait();

@@ -1,14 +1,16 @@
 package dev.switchboard.platform;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.ServiceLoader;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.quarkus.runtime.ExecutionMode;
-import io.quarkus.runtime.ImageMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -17,10 +19,10 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * Points the datasource at an embedded PostgreSQL when nothing else is configured.
  * A configured {@code quarkus.datasource.reactive.url} always wins; the test profile gets its
- * database from the test resource instead. Container images turn the embedded database off
- * ({@code switchboard.embedded-database.enabled=false}) and a native executable does not carry
- * it: there a missing datasource stops the start with a message naming the variables to set,
- * because data in a pod's filesystem would vanish with the pod.
+ * database from the test resource instead. The image build (container images, native executables)
+ * carries no embedded database at all, and the default build's can be switched off
+ * ({@code switchboard.embedded-database.enabled=false}): then a missing datasource stops the start
+ * with a message naming the variables to set, because data in a pod's filesystem would vanish with the pod.
  */
 public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory {
 
@@ -39,29 +41,24 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
                 || isSet(context.getValue(REACTIVE_URL)) || context.getProfiles().contains("test")) {
             return List.of();
         }
-        // Checked before anything touches EmbeddedDatabase, whose PostgreSQL binaries are not in a native image.
-        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
-            throw new MissingDatasourceException("a native executable has no embedded PostgreSQL");
+        Optional<EmbeddedDatabaseLauncher> launcher = ServiceLoader.load(EmbeddedDatabaseLauncher.class,
+                EmbeddedDatabaseConfigSourceFactory.class.getClassLoader()).findFirst();
+        if (launcher.isEmpty()) {
+            throw new MissingDatasourceException("this build has no embedded PostgreSQL (an image build)");
         }
         ConfigValue enabled = context.getValue(ENABLED);
         if (isSet(enabled) && !Boolean.parseBoolean(enabled.getValue().trim())) {
-            throw new MissingDatasourceException("the embedded PostgreSQL is disabled (" + ENABLED
-                    + "=false, as in the container images)");
+            throw new MissingDatasourceException("the embedded PostgreSQL is disabled (" + ENABLED + "=false)");
         }
-        return List.of(embedded(context.getValue(DATA_DIR)));
+        return List.of(embedded(launcher.get(), context.getValue(DATA_DIR)));
     }
 
-    private static ConfigSource embedded(ConfigValue dataDir) {
-        Path directory = isSet(dataDir) ? Path.of(dataDir.getValue()) : EmbeddedDatabase.defaultDataDirectory();
-        EmbeddedDatabase.Connection db = EmbeddedDatabase.startOrReuse(directory);
-        return new PropertiesConfigSource(Map.of(
-                REACTIVE_URL, db.reactiveUrl(),
-                "quarkus.datasource.jdbc.url", db.jdbcUrl(),
-                "quarkus.datasource.username", db.username(),
-                "quarkus.datasource.password", db.password(),
-                // A fresh embedded database is for trying things out: give it sample rows.
-                "quarkus.flyway.placeholders.sampleData", "true"),
-                "EmbeddedDatabase", 260);
+    private static ConfigSource embedded(EmbeddedDatabaseLauncher launcher, ConfigValue dataDir) {
+        Path directory = isSet(dataDir) ? Path.of(dataDir.getValue()) : launcher.defaultDataDirectory();
+        Map<String, String> properties = new HashMap<>(launcher.start(directory));
+        // A fresh embedded database is for trying things out: give it sample rows.
+        properties.put("quarkus.flyway.placeholders.sampleData", "true");
+        return new PropertiesConfigSource(properties, "EmbeddedDatabase", 260);
     }
 
     @Override

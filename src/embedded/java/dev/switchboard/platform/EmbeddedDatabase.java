@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * database is configured (dev mode, the plain jar on a laptop, tests without Docker).
  * One per JVM: the connection facts are kept in system properties so that a dev-mode reload,
  * which brings a fresh class loader, finds the running server instead of starting another.
+ * Only the default build compiles this (from {@code src/embedded}); the image build leaves it and
+ * zonky out, and {@link EmbeddedDatabaseConfigSourceFactory} finds it through {@link Launcher}.
  */
 public final class EmbeddedDatabase {
 
@@ -96,5 +99,24 @@ public final class EmbeddedDatabase {
         boolean root = "root".equals(System.getProperty("user.name"));
         return root ? Path.of("/var/tmp/switchboard/pgdata")
                 : Path.of(System.getProperty("user.home"), ".switchboard", "pgdata");
+    }
+
+    /** What {@link EmbeddedDatabaseConfigSourceFactory} finds through {@link java.util.ServiceLoader}. */
+    public static final class Launcher implements EmbeddedDatabaseLauncher {
+
+        @Override
+        public Map<String, String> start(Path dataDirectory) {
+            Connection db = startOrReuse(dataDirectory);
+            return Map.of(
+                    "quarkus.datasource.reactive.url", db.reactiveUrl(),
+                    "quarkus.datasource.jdbc.url", db.jdbcUrl(),
+                    "quarkus.datasource.username", db.username(),
+                    "quarkus.datasource.password", db.password());
+        }
+
+        @Override
+        public Path defaultDataDirectory() {
+            return EmbeddedDatabase.defaultDataDirectory();
+        }
     }
 }

@@ -54,7 +54,17 @@ public final class PackagedApplication implements AutoCloseable {
      * environment (no inherited QUARKUS_* or SWITCHBOARD_* variables) and a random HTTP port.
      */
     public static PackagedApplication start(Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
+        return start(command(), environment);
+    }
+
+    /** The same for the fast-jar in {@code quarkusApp} (a {@code quarkus-app} folder), e.g. the image build's. */
+    public static PackagedApplication startJar(Path quarkusApp, Map<String, String> environment) {
+        return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                quarkusApp.resolve("quarkus-run.jar").toAbsolutePath().toString()), environment);
+    }
+
+    private static PackagedApplication start(List<String> command, Map<String, String> environment) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("SWITCHBOARD_"));
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         builder.environment().put("QUARKUS_MANAGEMENT_PORT", "0");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
  * Tests that need a tool from outside the JVM (a browser, Python): outside CI a missing tool skips them
  * with a warning (once per tool); with {@code CI=true} it fails them, since {@code .ci/run} installs it.
  */
-final class Prerequisites {
+public final class Prerequisites {
 
     private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();
 
@@ -19,7 +19,7 @@ final class Prerequisites {
     }
 
     /** Fails (CI) or skips (elsewhere) the calling test; {@code missing} says what to install. */
-    static void missing(String missing) {
+    public static void missing(String missing) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(missing + " (CI=true, so these tests must run)");
         }

@@ -32,7 +32,8 @@ LOAD = os.path.join(BENCH_DIR, "load")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
-JAR = os.path.join(PROJECT_DIR, "target", "quarkus-app", "quarkus-run.jar")  # --jar changes it
+# The image build's jar (./mvnw package -Pimage), what the JVM image ships; --jar changes it
+JAR = os.path.join(PROJECT_DIR, "target", "image", "quarkus-app", "quarkus-run.jar")
 
 QUICK = {
     "startup_trials": 2,
@@ -356,31 +357,40 @@ def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id
 
 # --- workloads ------------------------------------------------------------------------------------
 
+# The JVM options of src/main/docker/Dockerfile.jvm: its base image's launcher (run-java.sh) adds these
+# by default, and the pod's memory limit (512Mi in deploy/kubernetes) sizes the heap; MaxRAM stands in
+# for that limit outside a container.
+IMAGE_JVM_OPTIONS = ["-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=80.0", "-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10",
+                     "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4", "-XX:AdaptiveSizePolicyWeight=90",
+                     "-XX:+ExitOnOutOfMemoryError"]
+
+
 def startup(args, cfg, procs, pg, results):
-    """Spawn to first successful GET /api/users/1, and RSS two seconds later, on a running database.
-    The plain jar is what the target is held against; AppCDS (a class-data archive made by one
-    training start) is measured beside it as the cheapest lever the JVM itself offers."""
+    """Spawn to first successful GET /api/products, and RSS two seconds later, on a running, migrated
+    database. "jar" is `java -jar quarkus-run.jar` with no options, as the README runs it, and is what the
+    targets are held against; "image options" adds the JVM options the JVM image runs with; "AppCDS" adds
+    a class-data archive made by one training start (to its first request) of the same jar."""
     archive = os.path.join(args.out, "app-cds.jsa")
     if os.path.exists(archive):
         os.remove(archive)
     port = free_port()
     proc = procs.start("switchboard-appcds-training", switchboard_cmd(port, pg, jvm=[f"-XX:ArchiveClassesAtExit={archive}"]))
-    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/users/1"), 60, proc, "Switchboard")
+    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/products"), 60, proc, "Switchboard")
     procs.stop(proc)  # the archive is written on a clean exit
-    variants = [("jar", [])]
+    variants = [("jar", []), ("jar, image options", IMAGE_JVM_OPTIONS)]
     if os.path.exists(archive):
         variants.append(("jar+AppCDS", [f"-XX:SharedArchiveFile={archive}"]))
-    out = {"command": "java -jar target/quarkus-app/quarkus-run.jar (PostgreSQL already running, schema migrated)",
-           "variants": {}}
+    out = {"command": f"java -jar {os.path.relpath(JAR, PROJECT_DIR)} (PostgreSQL already running, schema migrated)",
+           "imageJvmOptions": " ".join(IMAGE_JVM_OPTIONS), "variants": {}}
     for variant, jvm in variants:
         trials = []
         for i in range(cfg["startup_trials"]):
             port = free_port()
-            name = f"switchboard-startup-{variant}-{i}"
+            name = f"switchboard-startup-{variant.replace(' ', '').replace(',', '-')}-{i}"
             cmd = switchboard_cmd(port, pg, ['-Dquarkus.log.category."io.quarkus".level=INFO'], jvm=jvm)
             t0 = time.monotonic()
             proc = procs.start(name, cmd)
-            url = f"http://127.0.0.1:{port}/api/users/1"
+            url = f"http://127.0.0.1:{port}/api/products"
             wait_until(lambda: http_ok(url, 0.5), 60, proc, "Switchboard", interval_s=0.01)
             first = time.monotonic() - t0
             time.sleep(2)
@@ -704,8 +714,11 @@ def targets(results):
     st = results.get("startup")
     if st:
         v = st["medianFirstRequestSeconds"]
-        add("start-up to first request (JVM jar, database running)", v, "< 1.5 s", v < 1.5,
-            f"median of {len(st['trials'])}: {v:.3f} s; idle RSS {st['medianIdleRssMb']:.0f} MB")
+        add("start-up to first GET /api/products (JVM jar, database running)", v, "<= 1.0 s", v <= 1.0,
+            f"median of {len(st['trials'])}: {v:.3f} s")
+        rss = st["medianIdleRssMb"]
+        add("idle RSS after start-up (JVM jar)", rss, "<= 150 MB", rss <= 150,
+            f"median of {len(st['trials'])}, `java -jar` without options")
     results["targets"] = t
 
 

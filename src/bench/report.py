@@ -195,7 +195,7 @@ def summary(results):
 
     st = results.get("startup")
     if st and "variants" in st:
-        lines += ["**Start-up** (PostgreSQL already running): spawn to first successful `GET /api/users/1`.", "",
+        lines += ["**Start-up** (PostgreSQL already running): spawn to first successful `GET /api/products`; *image options* are the JVM image's JVM options.", "",
                   "| JVM | First request, each trial (s) | Median (s) | Quarkus' own \"started in\" (s) | Idle RSS (MB) |",
                   "|---|---|---|---|---|"]
         for variant, v in st["variants"].items():

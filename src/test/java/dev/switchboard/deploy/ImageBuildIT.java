@@ -68,8 +68,9 @@ class ImageBuildIT {
     void servesReadinessAndProductsFromTheTestDatabase() throws Exception {
         try (PackagedApplication app = PackagedApplication.startJar(APP, PackagedApplication.datasourceEnvironment())) {
             int port = app.awaitPort(Duration.ofSeconds(90));
+            int management = app.awaitManagementPort(Duration.ofSeconds(10));
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> ready = client.send(request(port, "/q/health/ready"), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ready = client.send(request(management, "/q/health/ready"), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
             assertThat(JSON.readTree(ready.body()).path("status").asText()).isEqualTo("UP");
             HttpResponse<String> products = client.send(request(port, "/api/products?limit=1"), HttpResponse.BodyHandlers.ofString());

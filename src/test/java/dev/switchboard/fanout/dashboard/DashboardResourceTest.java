@@ -22,6 +22,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.mutiny.Uni;
@@ -30,7 +32,20 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
+@TestProfile(DashboardResourceTest.PatientLocks.class)
 class DashboardResourceTest {
+
+    /**
+     * The concurrency test holds a lock on users until it has watched the other queries finish; on a busy
+     * machine that can take longer than the default 2 s lock timeout (tested in DatabaseTimeoutsTest),
+     * which would end the waiting users queries before the test lets go.
+     */
+    public static class PatientLocks implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("switchboard.database.lock-timeout", "30s", "switchboard.database.idle-in-transaction-timeout", "60s");
+        }
+    }
 
     @Inject
     Pool pool;

@@ -4,10 +4,12 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A stored chat message; also its wire form, with {@code "type":"message"}. */
+@RegisterForReflection
 @JsonPropertyOrder({ "type", "id", "room", "from", "text", "at" })
-public record ChatMessage(long id, String room, String from, String text, Instant at) {
+public record ChatMessage(long id, String room, String from, String text, Instant at) implements ChatFrame {
 
     @JsonProperty("type")
     public String type() {

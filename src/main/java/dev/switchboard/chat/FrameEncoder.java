@@ -15,11 +15,11 @@ class FrameEncoder {
         this.json = json;
     }
 
-    Frame encode(Object payload) {
+    Frame encode(ChatFrame payload) {
         return Frame.of(bytes(payload));
     }
 
-    byte[] bytes(Object payload) {
+    byte[] bytes(ChatFrame payload) {
         try {
             return json.writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -76,6 +77,7 @@ public class MessageRepository {
     public record Recent(List<ChatMessage> messages, long lastId, String epoch, boolean truncated) {
     }
 
+    @RegisterForReflection
     public record RoomSummary(String room, long online, long lastMessageId) {
     }
 

@@ -13,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.switchboard.platform.ProblemException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /** Chat rooms over HTTP: who is online where, and history pages. */
@@ -21,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 public class RoomResource {
 
     /** One page of history, oldest first; {@code before} is the value for the next (older) page, null on the last. */
+    @RegisterForReflection
     public record MessagePage(List<ChatMessage> items, Long before) {
     }
 

@@ -10,10 +10,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
 public record OrderInput(
         @NotNull @Positive Long userId,
         @NotEmpty @Size(max = 100) List<@Valid @NotNull Item> items) {
 
+    @RegisterForReflection
     public record Item(
             @NotNull @Positive Long productId,
             @NotNull @Min(1) @Max(10_000) Integer quantity) {

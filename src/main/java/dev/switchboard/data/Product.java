@@ -2,9 +2,11 @@ package dev.switchboard.data;
 
 import java.time.OffsetDateTime;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Row;
 
 /** A product; {@code version} counts its writes (orders taking stock included) and is its ETag. */
+@RegisterForReflection
 public record Product(long id, String name, long priceCents, int stock, long version, OffsetDateTime createdAt) {
 
     static Product from(Row row) {

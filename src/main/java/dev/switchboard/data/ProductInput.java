@@ -7,7 +7,9 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import dev.switchboard.platform.StorableText;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
+@RegisterForReflection
 public record ProductInput(
         @NotBlank @StorableText @Size(max = 200) String name,
         @NotNull @PositiveOrZero @Max(1_000_000_000_00L) Long priceCents,

@@ -2,9 +2,11 @@ package dev.switchboard.data;
 
 import java.time.OffsetDateTime;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Row;
 
 /** A user; {@code version} counts its writes and is its ETag. */
+@RegisterForReflection
 public record User(long id, String name, String email, long version, OffsetDateTime createdAt) {
 
     static User from(Row row) {

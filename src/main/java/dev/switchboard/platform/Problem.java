@@ -5,11 +5,13 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}).
  * Extension members (for example {@code violations} or {@code sources}) sit beside the standard ones.
  */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail,
         @JsonAnyGetter Map<String, Object> extensions) {

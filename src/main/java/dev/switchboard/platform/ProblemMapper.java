@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.pgclient.PgException;
 
 /** The one place where exceptions become {@code application/problem+json} answers. */
@@ -27,6 +28,7 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
+    @RegisterForReflection
     public record Violation(String field, String message) {
     }
 

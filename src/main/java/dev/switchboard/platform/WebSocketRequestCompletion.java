@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;
 import io.vertx.core.http.HttpConnection;
@@ -22,9 +23,11 @@ import io.vertx.core.http.HttpServerRequest;
  * shutdown for the whole timeout, long after chat has closed it with 1001. This tells Quarkus that
  * such a request is done when its connection closes, through the request wrapper's own (not public)
  * completion method; should a Quarkus upgrade remove it, this logs a warning and shutdowns simply
- * wait for the timeout again. Checked by GracefulShutdownIT and ChatReplicasIT.
+ * wait for the timeout again. Checked by GracefulShutdownIT and ChatReplicasIT. The method is found by
+ * reflection, so a native executable registers the wrapper for it.
  */
 @Singleton
+@RegisterForReflection(targets = QuarkusRequestWrapper.class)
 class WebSocketRequestCompletion {
 
     private static final Logger LOG = Logger.getLogger(WebSocketRequestCompletion.class);

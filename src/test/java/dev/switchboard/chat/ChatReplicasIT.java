@@ -24,17 +24,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.ChatTestClient;
+import dev.switchboard.support.PackagedApplication;
 import dev.switchboard.support.PostgresTestResource;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Two instances of the packaged service, as separate processes on one PostgreSQL, act as one chat:
  * messages and presence cross between them, a dead replica stops counting, and a stopped one says
- * goodbye with 1001. Runs in {@code ./mvnw verify}, after packaging.
+ * goodbye with 1001. Runs in {@code ./mvnw verify}, after packaging, on the jar (and in CI on the native
+ * executable as well).
  */
 class ChatReplicasIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static Replica a;
     private static Replica b;
 
@@ -50,7 +51,6 @@ class ChatReplicasIT {
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
-        assertThat(JAR).as("packaged application (run ./mvnw verify)").exists();
         Map<String, String> database = PostgresTestResource.database();
         a = start("a", database);
         b = start("b", database);
@@ -133,15 +133,13 @@ class ChatReplicasIT {
     private static Replica start(String name, Map<String, String> database) throws IOException {
         int port = freePort();
         int managementPort = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dquarkus.management.port=" + managementPort);
-        database.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-Dswitchboard.chat.replica-timeout=3s");
-        command.add("-jar");
-        command.add(JAR.toString());
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx256m");
+        options.add("-Dquarkus.http.port=" + port);
+        options.add("-Dquarkus.management.port=" + managementPort);
+        database.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        options.add("-Dswitchboard.chat.replica-timeout=3s");
+        List<String> command = PackagedApplication.command(options);
         File log = Path.of("target", "chat-replica-" + name + ".log").toFile();
         Files.deleteIfExists(log.toPath());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

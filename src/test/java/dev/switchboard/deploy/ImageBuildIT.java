@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -26,8 +27,10 @@ import dev.switchboard.support.Prerequisites;
 
 /**
  * The image build ({@code ./mvnw package -Pimage}, what both Dockerfiles ship; {@code .ci/run} makes it
- * before the tests): small, without the embedded PostgreSQL, and working against a real database.
+ * before the tests): small, without the embedded PostgreSQL, and working against a real database. Not
+ * in the integration tests' native run, which has no jar to measure.
  */
+@DisabledIf(value = "dev.switchboard.support.PackagedApplication#isNative", disabledReason = "needs the jar")
 class ImageBuildIT {
 
     private static final Path APP = Path.of("target", "image", "quarkus-app");

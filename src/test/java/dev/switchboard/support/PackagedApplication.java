@@ -21,8 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The artifact that {@code ./mvnw package} built (the fast-jar, or the native executable with
- * {@code -Dnative}), started as its own process the way a container starts it: configured through
+ * The artifact that {@code ./mvnw package} built (the fast-jar, or the native executable of
+ * {@code -Pimage -Dnative}), started as its own process the way a container starts it: configured through
  * environment variables only, stopped with SIGTERM. For tests of start-up and shutdown, which a
  * shared {@code @QuarkusIntegrationTest} application cannot show.
  */
@@ -54,7 +54,7 @@ public final class PackagedApplication implements AutoCloseable {
      * environment (no inherited QUARKUS_* or SWITCHBOARD_* variables) and a random HTTP port.
      */
     public static PackagedApplication start(Map<String, String> environment) {
-        return start(command(), environment);
+        return start(command(List.of()), environment);
     }
 
     /** The same for the fast-jar in {@code quarkusApp} (a {@code quarkus-app} folder), e.g. the image build's. */
@@ -88,26 +88,46 @@ public final class PackagedApplication implements AutoCloseable {
         return environment;
     }
 
-    private static List<String> command() {
-        Path target = Path.of("target");
+    /**
+     * The command that starts the packaged artifact with these JVM or system property options: the fast-jar
+     * with this JVM's {@code java}, or the native executable. The artifact is the one Quarkus recorded in
+     * {@code quarkus-artifact.properties} of the build output directory: {@code target}, or the directory
+     * named by {@code build.output.directory} (the native run of the integration tests points it at the
+     * image build, as it does for {@code @QuarkusIntegrationTest}).
+     */
+    public static List<String> command(List<String> options) {
+        Path output = buildOutputDirectory();
         Properties artifact = new Properties();
-        try (Reader in = Files.newBufferedReader(target.resolve("quarkus-artifact.properties"))) {
+        try (Reader in = Files.newBufferedReader(output.resolve("quarkus-artifact.properties"))) {
             artifact.load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("No packaged artifact: run ./mvnw package first", e);
+            throw new UncheckedIOException("No packaged artifact in " + output + ": run ./mvnw package first", e);
         }
-        Path path = target.resolve(artifact.getProperty("path")).toAbsolutePath();
+        Path path = output.resolve(artifact.getProperty("path")).toAbsolutePath();
         List<String> command = new ArrayList<>();
         switch (artifact.getProperty("type")) {
             case "jar" -> {
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.addAll(options);
                 command.add("-jar");
                 command.add(path.toString());
             }
-            case "native" -> command.add(path.toString());
+            case "native" -> {
+                command.add(path.toString());
+                command.addAll(options);
+            }
             default -> throw new IllegalStateException("Cannot start a " + artifact.getProperty("type") + " artifact");
         }
         return command;
+    }
+
+    /** Whether the artifact under test is the native executable (for the tests that only a jar can pass). */
+    public static boolean isNative() {
+        return command(List.of()).size() == 1;
+    }
+
+    private static Path buildOutputDirectory() {
+        return Path.of(System.getProperty("build.output.directory", "target"));
     }
 
     /** Waits for the "Listening on" log line and returns the HTTP port; fails if the process exits first. */

@@ -3,6 +3,7 @@ package dev.switchboard.fanout.aggregate;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a fan-out brought back: every source chosen, each with its outcome.
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param complete true when every source was ok
  * @param elapsedMs wall time of the whole request, queueing included
  */
+@RegisterForReflection
 public record Aggregate(boolean complete, long elapsedMs, List<SourceOutcome> sources) {
 
     @JsonIgnore

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * How one source's call ended: exactly one outcome. Times are milliseconds relative to the start of
@@ -16,10 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param attempts upstream calls made for this request, retries and hedges included (0 when cached or circuit-open)
  * @param body the upstream JSON body when ok or cached
  */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SourceOutcome(String name, Outcome outcome, Integer status, String reason, int attempts,
         long startedAtMs, long elapsedMs, JsonNode body) {
 
+    @RegisterForReflection
     public enum Outcome {
         @JsonProperty("ok")
         OK,

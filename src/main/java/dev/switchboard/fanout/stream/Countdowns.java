@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.fanout.stream.StreamEvents.CountdownTick;
 import dev.switchboard.fanout.stream.StreamEvents.Done;
+import dev.switchboard.fanout.stream.StreamEvents.StreamEvent;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
 
@@ -52,12 +53,12 @@ public class Countdowns {
     }
 
     /** One countdown followed by {@code done}. */
-    public Multi<Object> single(Spec spec, long periodMs) {
+    public Multi<StreamEvent> single(Spec spec, long periodMs) {
         return withDone(List.of(spec), Multi.createFrom().deferred(() -> countdown(spec, periodMs)));
     }
 
     /** Several countdowns at once, merged as they tick, followed by one {@code done}. */
-    public Multi<Object> merged(List<Spec> specs, long periodMs) {
+    public Multi<StreamEvent> merged(List<Spec> specs, long periodMs) {
         return withDone(specs, Multi.createFrom().deferred(() -> {
             List<Multi<CountdownTick>> all = new ArrayList<>(specs.size());
             for (Spec spec : specs) {
@@ -67,13 +68,13 @@ public class Countdowns {
         }));
     }
 
-    private static Multi<Object> withDone(List<Spec> specs, Multi<CountdownTick> ticks) {
+    private static Multi<StreamEvent> withDone(List<Spec> specs, Multi<CountdownTick> ticks) {
         List<String> names = specs.stream().map(Spec::name).toList();
         return Multi.createFrom().deferred(() -> {
             long start = System.nanoTime();
             return Multi.createBy().concatenating().streams(
-                    ticks.onItem().castTo(Object.class),
-                    Multi.createFrom().item(() -> (Object) new Done(names,
+                    ticks.onItem().castTo(StreamEvent.class),
+                    Multi.createFrom().item(() -> (StreamEvent) new Done(names,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))));
         });
     }

@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.fanout.VertxTimers;
 import dev.switchboard.fanout.stream.StreamEvents.Done;
 import dev.switchboard.fanout.stream.StreamEvents.GreetingEvent;
+import dev.switchboard.fanout.stream.StreamEvents.StreamEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -18,9 +20,11 @@ import io.vertx.mutiny.core.Vertx;
 public class Greeter {
 
     /** One name's greeting, with when each part happened (ms from the request start). */
+    @RegisterForReflection
     public record Greeting(String name, String hello, String goodbye, long helloAtMs, long goodbyeAtMs) {
     }
 
+    @RegisterForReflection
     public record Greetings(List<Greeting> greetings, long delayMs, long elapsedMs) {
     }
 
@@ -48,21 +52,21 @@ public class Greeter {
     }
 
     /** Every hello at once, then every goodbye as its delay ends, then {@code done}. */
-    public Multi<Object> stream(List<String> names, long delayMs) {
+    public Multi<StreamEvent> stream(List<String> names, long delayMs) {
         return Multi.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            Multi<Object> hellos = Multi.createFrom().iterable(names)
+            Multi<StreamEvent> hellos = Multi.createFrom().iterable(names)
                     .map(name -> new GreetingEvent(name, "hello", hello(name), sinceMs(start)));
-            List<Multi<Object>> goodbyes = new ArrayList<>(names.size());
+            List<Multi<StreamEvent>> goodbyes = new ArrayList<>(names.size());
             for (String name : names) {
                 goodbyes.add(VertxTimers.delay(vertx, delayMs)
-                        .map(v -> (Object) new GreetingEvent(name, "goodbye", goodbye(name), sinceMs(start)))
+                        .map(v -> (StreamEvent) new GreetingEvent(name, "goodbye", goodbye(name), sinceMs(start)))
                         .toMulti());
             }
             return Multi.createBy().concatenating().streams(
                     hellos,
                     Multi.createBy().merging().streams(goodbyes),
-                    Multi.createFrom().item(() -> (Object) new Done(names, sinceMs(start))));
+                    Multi.createFrom().item(() -> (StreamEvent) new Done(names, sinceMs(start))));
         });
     }
 

@@ -2,6 +2,8 @@ package dev.switchboard.fanout.stream;
 
 import java.util.List;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The payloads of the fan-out streams. Over SSE each is the JSON {@code data} of an event: the default
  * (unnamed, {@code message}) event for progress, and an event named {@code done} last, so a browser
@@ -12,15 +14,25 @@ public final class StreamEvents {
     private StreamEvents() {
     }
 
+    /**
+     * An event of a stream. Each one is a record registered for reflection, so the native executable can
+     * write it (PayloadRegistrationTest checks every implementation).
+     */
+    public interface StreamEvent {
+    }
+
     /** One tick of a countdown. */
-    public record CountdownTick(String name, int n) {
+    @RegisterForReflection
+    public record CountdownTick(String name, int n) implements StreamEvent {
     }
 
     /** One greeting: {@code kind} is {@code hello} or {@code goodbye}. */
-    public record GreetingEvent(String name, String kind, String message, long atMs) {
+    @RegisterForReflection
+    public record GreetingEvent(String name, String kind, String message, long atMs) implements StreamEvent {
     }
 
     /** The last event of every stream. */
-    public record Done(List<String> names, long elapsedMs) {
+    @RegisterForReflection
+    public record Done(List<String> names, long elapsedMs) implements StreamEvent {
     }
 }

@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import dev.switchboard.fanout.stream.Greeter.Greetings;
 import dev.switchboard.fanout.stream.StreamEvents.Done;
+import dev.switchboard.fanout.stream.StreamEvents.StreamEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -79,7 +80,7 @@ public class StreamResource {
         return events(sse, "greet", greeter.stream(StreamInputs.names("name", name), delayMs));
     }
 
-    private Multi<OutboundSseEvent> events(Sse sse, String kind, Multi<Object> items) {
+    private Multi<OutboundSseEvent> events(Sse sse, String kind, Multi<StreamEvent> items) {
         return metrics.trackStream(kind, items.map(item -> {
             // The data is written as JSON, the stream element type; no per-event media type field needed.
             OutboundSseEvent.Builder event = sse.newEventBuilder().data(item);

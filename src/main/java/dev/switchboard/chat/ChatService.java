@@ -47,6 +47,7 @@ public class ChatService implements ChatBackplane.Listener {
     private final ChatMetrics metrics;
     private final ChatLoop loop;
     private final RoomRegistry registry = new RoomRegistry();
+    private final LoopWriters loopWriters = new LoopWriters();
     private final Delivery delivery;
     private final Catchup catchup;
     private final MessageWriter writer;
@@ -110,7 +111,7 @@ public class ChatService implements ChatBackplane.Listener {
             return connection.close(new CloseReason(1013, full));
         }
         // @OnOpen runs on the connection's own event loop: its outbox writes from there.
-        Outbox outbox = new Outbox(SocketAccess.socket(connection), Vertx.currentContext(),
+        Outbox outbox = new Outbox(SocketAccess.socket(connection), loopWriters.writerFor(Vertx.currentContext()),
                 config.maxOutboundFrames(), config.maxOutboundBytes().asLongValue());
         Member member = new Member(connection, handshake, address,
                 outbox, new TokenBucket(config.ratePerSecond(), config.rateBurst(), System.nanoTime()));

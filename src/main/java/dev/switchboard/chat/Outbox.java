@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrameType;
@@ -15,7 +14,8 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 
 /**
  * One connection's outbound frames, in order, with bounds that hold. Any thread may offer a frame; it is
- * written by the connection's own event loop, and only while the socket is writable (Netty's write queue
+ * written by the connection's own event loop (in one task with the other outboxes of that loop: see
+ * {@link LoopWriters}), and only while the socket is writable (Netty's write queue
  * below its high-water mark): what the socket cannot take yet waits here, where it is counted.
  *
  * <p>A frame counts from the moment it is offered until Netty has handed it to the kernel (the write's
@@ -29,20 +29,20 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 final class Outbox {
 
     private final WebSocketBase socket;
-    private final Context context;
+    private final LoopWriters.LoopWriter writer;
     private final int maxFrames;
     private final long maxBytes;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger frames = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
-    /** True while a drain is queued on the connection's loop or waits for the socket to drain. */
+    /** True while this outbox waits for its loop's writer or for the socket to drain. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Handler<Void> drain = v -> drain();
     private volatile boolean closed;
 
-    Outbox(WebSocketBase socket, Context context, int maxFrames, long maxBytes) {
+    Outbox(WebSocketBase socket, LoopWriters.LoopWriter writer, int maxFrames, long maxBytes) {
         this.socket = socket;
-        this.context = context;
+        this.writer = writer;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
     }
@@ -59,7 +59,7 @@ final class Outbox {
         bytes.addAndGet(frame.knownSize());
         queue.add(frame);
         if (scheduled.compareAndSet(false, true)) {
-            context.runOnContext(drain);
+            writer.schedule(this);
         }
         return true;
     }
@@ -94,7 +94,7 @@ final class Outbox {
     }
 
     /** On the connection's event loop: writes while the socket is writable, then waits for it to drain. */
-    private void drain() {
+    void drain() {
         try {
             while (!closed) {
                 if (socket.writeQueueFull()) {

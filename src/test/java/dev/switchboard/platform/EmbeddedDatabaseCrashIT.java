@@ -78,8 +78,8 @@ class EmbeddedDatabaseCrashIT {
         Written user = createUser(first.port());
         long server = postmasterPid();
 
-        // As when the watchdog itself is killed along with the JVM (a kill of the whole process tree but the
-        // server, which pg_ctl started in a session of its own): the server stays.
+        // As when the watchdog itself is killed along with the JVM (a kill of the JVM's process tree, from which
+        // pg_ctl detached the server): the server stays.
         List<ProcessHandle> watchdogs = first.app().handle().children()
                 .filter(child -> child.info().commandLine().orElse("").contains("watchdog")).toList();
         assertThat(watchdogs).as("the JVM's watchdog").hasSize(1);

@@ -144,6 +144,8 @@ public class ChatBackplane {
         // As for the datasource, NONE means no hostname verification.
         hostnameVerification.ifPresent(algorithm -> options.setHostnameVerificationAlgorithm(
                 "NONE".equalsIgnoreCase(algorithm) ? "" : algorithm));
+        // Its client meters as the pool's are named (postgresql.*), told apart by clientName.
+        options.setMetricsName("postgresql|chat-listener");
         return options;
     }
 

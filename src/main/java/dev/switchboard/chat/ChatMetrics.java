@@ -1,16 +1,18 @@
 package dev.switchboard.chat;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** The chat's meters, named {@code switchboard.chat.*}. */
-@ApplicationScoped
+/** The chat's meters, named {@code switchboard.chat.*}; a singleton, so they are registered at start-up. */
+@Singleton
 class ChatMetrics {
 
     private final MeterRegistry registry;
@@ -19,6 +21,7 @@ class ChatMetrics {
     private final Counter messagesOut;
     private final Counter slowConsumerCloses;
     private final Timer broadcastLatency;
+    private final Map<ConnectionEnding, Counter> closed = new EnumMap<>(ConnectionEnding.class);
 
     ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,14 +32,20 @@ class ChatMetrics {
         this.broadcastLatency = Timer.builder("switchboard.chat.broadcast.latency")
                 .description("From a message received to its frames queued for every connection of the room")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        // Every tag from the start, at zero, so that rates and alerts work before the first ending of a kind.
+        for (ConnectionEnding how : ConnectionEnding.values()) {
+            closed.put(how, Counter.builder("switchboard.chat.connections.closed").tag("how", how.tag)
+                    .description("Chat connections that ended, by how they ended").register(registry));
+        }
     }
 
     void connected() {
         connections.incrementAndGet();
     }
 
-    void disconnected() {
+    void disconnected(ConnectionEnding how) {
         connections.decrementAndGet();
+        closed.get(how).increment();
     }
 
     void stored(int messages) {

@@ -160,7 +160,11 @@ public class ChatService implements ChatBackplane.Listener {
         member.closing = true;
         member.outbox.close();
         limits.release(member.address);
-        metrics.disconnected();
+        // No close frame either way (none received, none sent) means the transport ended under it.
+        member.endsBy(SocketAccess.socket(connection).closeStatusCode() == null ? ConnectionEnding.RESET : ConnectionEnding.CLOSE);
+        ConnectionEnding how = member.ending.get();
+        metrics.disconnected(how);
+        LOG.debugf("Chat connection %s (%s in %s) ended: %s", member.id, member.name, member.room, how.tag);
         loop.execute(() -> {
             member.left = true;
             present.remove(member.id);
@@ -173,6 +177,30 @@ public class ChatService implements ChatBackplane.Listener {
                 storeLeave(member);
             }
         });
+    }
+
+    /**
+     * An error on the connection. A transport failing under a reset or closing connection, and a client breaking
+     * the protocol, are normal life: at most a DEBUG line, and the close that follows makes the member leave.
+     * Anything else is this server's fault: one ERROR naming the connection, and a 1011 close.
+     */
+    public Uni<Void> failed(WebSocketConnection connection, Throwable failure) {
+        ConnectionFailure kind = ConnectionFailure.of(failure);
+        Member member = connection.userData().get(MEMBER);
+        String who = member == null ? connection.id() + " (" + connection.handshakeRequest().path() + ")"
+                : member.id + " (" + member.name + " in " + member.room + ")";
+        if (kind == ConnectionFailure.SERVER) {
+            LOG.errorf(failure, "Unexpected failure on chat connection %s; closing it with 1011 if still open", who);
+        } else {
+            LOG.debugf("Chat connection %s: %s (%s)", who, kind, failure);
+        }
+        if (member != null && kind == ConnectionFailure.GONE) {
+            member.endsBy(ConnectionEnding.RESET);
+        }
+        if (connection.isClosed()) {
+            return Uni.createFrom().voidItem(); // the close handler makes the member leave
+        }
+        return connection.close(new CloseReason(kind.closeCode, kind.reason)).onFailure().recoverWithNull();
     }
 
     private void storeLeave(Member member) {

@@ -35,6 +35,7 @@ final class ChatShutdown {
         for (Member member : List.copyOf(registry.members())) {
             member.closing = true;
             if (!member.connection.isClosed()) {
+                member.endsBy(ConnectionEnding.SHUTDOWN);
                 closing.add(member.connection.close(new CloseReason(1001, "server shutting down"))
                         .onFailure().recoverWithNull());
             }

@@ -2,6 +2,7 @@ package dev.switchboard.chat;
 
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -49,5 +50,15 @@ public class ChatSocket {
     public Uni<Void> close(WebSocketConnection connection) {
         chat.leave(connection);
         return DONE;
+    }
+
+    /**
+     * Every error on a connection is handled here, so the framework neither logs it at ERROR nor tries to close
+     * an already reset connection (which it would log at ERROR once more): the service tells a client's
+     * vanishing from this server's own faults.
+     */
+    @OnError
+    public Uni<Void> error(WebSocketConnection connection, Throwable failure) {
+        return chat.failed(connection, failure);
     }
 }

@@ -80,6 +80,7 @@ final class Delivery {
             return;
         }
         metrics.slowConsumerClosed();
+        member.endsBy(ConnectionEnding.SLOW_CONSUMER);
         close(member, 1013, "slow consumer: more than " + config.maxOutboundFrames() + " frames or "
                 + config.maxOutboundBytes().asLongValue() + " bytes waiting to be sent");
     }

@@ -24,6 +24,7 @@ final class Heartbeat {
         for (Member member : registry.members()) {
             if (!member.closing && member.ready && now - member.lastSeen > silentNanos) {
                 metrics.rejected("heartbeat-timeout");
+                member.endsBy(ConnectionEnding.TIMEOUT);
                 Delivery.close(member, 1001, "no answer to pings");
             }
         }

@@ -3,6 +3,7 @@ package dev.switchboard.chat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -23,6 +24,8 @@ final class Member {
     /** The connection's own event loop only. */
     final TokenBucket allowance;
     final AtomicBoolean departed = new AtomicBoolean();
+    /** How it ends when the server knows before the close (the first cause wins); null: the close tells. */
+    final AtomicReference<ConnectionEnding> ending = new AtomicReference<>();
     volatile boolean closing;
     volatile long lastSeen = System.nanoTime();
 
@@ -46,6 +49,11 @@ final class Member {
         this.address = address;
         this.outbox = outbox;
         this.allowance = allowance;
+    }
+
+    /** Records why the connection is about to end, unless an earlier cause already did. */
+    void endsBy(ConnectionEnding how) {
+        ending.compareAndSet(null, how);
     }
 
     /** Keeps a message broadcast before this member was caught up; false when too many wait already. */

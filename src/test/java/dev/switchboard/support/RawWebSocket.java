@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client on a plain socket, for clients that misbehave on purpose: one that never reads,
- * or one that never answers pings. Only what those tests need: handshake, reading frames, writing
- * masked text and pong frames.
+ * one that never answers pings, or one that vanishes with a TCP reset. Only what those tests need:
+ * handshake, reading frames, writing masked text and pong frames, resetting.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -129,6 +129,25 @@ public final class RawWebSocket implements AutoCloseable {
         }
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /** Reads until a text frame (skipping the others, pings included) and returns its text. */
+    public String readText() throws IOException {
+        while (true) {
+            Frame frame = read();
+            if (frame.opcode() == Frame.TEXT) {
+                return frame.text();
+            }
+        }
+    }
+
+    /**
+     * Ends the connection the way a killed client process or a phone going out of coverage behind a load
+     * balancer does: no close frame, and a TCP reset (RST) instead of the orderly FIN.
+     */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     @Override

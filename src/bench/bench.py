@@ -34,6 +34,10 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 DB_POOL = 32  # Switchboard's default reactive pool size; the peers get the same
 # The image build's jar (./mvnw package -Pimage), what the JVM image ships; --jar changes it
 JAR = os.path.join(PROJECT_DIR, "target", "image", "quarkus-app", "quarkus-run.jar")
+# The image build's native executable (./mvnw package -Pimage -Dnative), when there is one; --native changes it
+NATIVE = next(iter(sorted(glob.glob(os.path.join(PROJECT_DIR, "target", "image", "*-runner")))), None)
+# A JDK 25 for the AOT cache (JEP 483/514/515), the JVM image's runtime; --java25 changes it
+JAVA25 = next((j for j in sorted(glob.glob("/usr/lib/jvm/*25*/bin/java")) if os.access(j, os.X_OK)), None)
 
 QUICK = {
     "startup_trials": 2,
@@ -86,11 +90,11 @@ class Processes:
         self.running.append(proc)
         return proc
 
-    def stop(self, proc, sig=signal.SIGTERM):
+    def stop(self, proc, sig=signal.SIGTERM, timeout_s=15):
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, sig)
-                proc.wait(timeout=15)
+                proc.wait(timeout=timeout_s)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 try:
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -268,11 +272,14 @@ def health_url(port):
     return f"http://127.0.0.1:{management_port(port)}/q/health/ready"
 
 
-def switchboard_cmd(port, pg, extra=(), jvm=()):
+def switchboard_cmd(port, pg, extra=(), jvm=(), java="java", native=None):
+    """The jar on a JVM (java: its launcher), or the native executable when native names one: it takes
+    the same -D options. SWITCHBOARD_BENCH_JAVA_OPTS and jvm go to the JVM only."""
     # "{n}" in the options becomes a number per start, e.g. for one flight recording per start
     n = str(next(_starts))
     java_opts = [o.replace("{n}", n) for o in os.environ.get("SWITCHBOARD_BENCH_JAVA_OPTS", "").split()]
-    return (["java"] + java_opts + list(jvm) + [
+    launcher = [native] if native else [java] + java_opts + list(jvm)
+    return (launcher + [
         f"-Dquarkus.http.port={port}",
         "-Dquarkus.http.host=127.0.0.1",
         f"-Dquarkus.management.port={management_port(port)}",
@@ -284,7 +291,7 @@ def switchboard_cmd(port, pg, extra=(), jvm=()):
         # Every load client connects from 127.0.0.1: lift the chat's connection caps.
         "-Dswitchboard.chat.max-connections=1000000",
         "-Dswitchboard.chat.max-connections-per-address=1000000",
-    ] + list(extra) + ["-jar", JAR])
+    ] + list(extra) + ([] if native else ["-jar", JAR]))
 
 
 def node_env(args):
@@ -365,29 +372,67 @@ IMAGE_JVM_OPTIONS = ["-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=80.0", "-XX:+UsePa
                      "-XX:+ExitOnOutOfMemoryError"]
 
 
+def java_version(java):
+    return first_line([java, "-version"])
+
+
+def train(procs, pg, name, java, option, output, requests):
+    """One training start of the jar with option (which writes output at a clean exit): it serves
+    requests, then stops on SIGTERM as in production. None, or why no output was written."""
+    if os.path.exists(output):
+        os.remove(output)
+    port = free_port()
+    proc = procs.start(name, switchboard_cmd(port, pg, jvm=[option], java=java))
+    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/products"), 90, proc, "Switchboard")
+    for path in requests:
+        http_ok(f"http://127.0.0.1:{port}{path}", 5)
+    procs.stop(proc, timeout_s=300)  # written at exit; JDK 25 assembles its AOT cache in a child JVM then
+    return None if os.path.exists(output) else f"no {os.path.basename(output)} after the training start"
+
+
 def startup(args, cfg, procs, pg, results):
     """Spawn to first successful GET /api/products, and RSS two seconds later, on a running, migrated
-    database. "jar" is `java -jar quarkus-run.jar` with no options, as the README runs it, and is what the
-    targets are held against; "image options" adds the JVM options the JVM image runs with; "AppCDS" adds
-    a class-data archive made by one training start (to its first request) of the same jar."""
+    database. "jar" is `java -jar quarkus-run.jar` with no options on the machine's java, as the README
+    runs it, and is what the JVM targets are held against; "image options" adds the JVM options the JVM
+    image runs with; "AppCDS" adds a class-data archive made by one training start (to its first request)
+    of the same jar. With a JDK 25 (--java25), the same jar on it plain, then with an AOT cache (JEP
+    483/514/515) recorded by one training start that served a few requests, as the JVM image makes it.
+    With a native executable (--native), that executable with the same options."""
     archive = os.path.join(args.out, "app-cds.jsa")
-    if os.path.exists(archive):
-        os.remove(archive)
-    port = free_port()
-    proc = procs.start("switchboard-appcds-training", switchboard_cmd(port, pg, jvm=[f"-XX:ArchiveClassesAtExit={archive}"]))
-    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/products"), 60, proc, "Switchboard")
-    procs.stop(proc)  # the archive is written on a clean exit
-    variants = [("jar", []), ("jar, image options", IMAGE_JVM_OPTIONS)]
-    if os.path.exists(archive):
-        variants.append(("jar+AppCDS", [f"-XX:SharedArchiveFile={archive}"]))
+    failed = train(procs, pg, "switchboard-appcds-training", "java", f"-XX:ArchiveClassesAtExit={archive}", archive, [])
+    # name, launcher, JVM options, native executable
+    variants = [("jar", "java", [], None), ("jar, image options", "java", IMAGE_JVM_OPTIONS, None)]
+    if not failed:
+        variants.append(("jar+AppCDS", "java", [f"-XX:SharedArchiveFile={archive}"], None))
     out = {"command": f"java -jar {os.path.relpath(JAR, PROJECT_DIR)} (PostgreSQL already running, schema migrated)",
-           "imageJvmOptions": " ".join(IMAGE_JVM_OPTIONS), "variants": {}}
-    for variant, jvm in variants:
+           "imageJvmOptions": " ".join(IMAGE_JVM_OPTIONS), "variants": {}, "notMeasured": {}}
+    if args.java25:
+        cache = os.path.join(args.out, "app.aot")
+        training = ["/api/products", "/api/products", "/api/users/1", "/api/users/2", "/api/orders?limit=5"]
+        log(f"  recording the AOT cache with one training start on {java_version(args.java25)}")
+        failed = train(procs, pg, "switchboard-aot-training", args.java25, f"-XX:AOTCacheOutput={cache}", cache, training)
+        variants.append(("jar, JDK 25", args.java25, [], None))
+        if failed:
+            out["notMeasured"]["jar, JDK 25 + AOT cache"] = failed
+            log(f"  jar, JDK 25 + AOT cache: NOT MEASURED, {failed}")
+        else:
+            out["aotCacheMb"] = round(os.path.getsize(cache) / 1024 / 1024, 1)
+            variants.append(("jar, JDK 25 + AOT cache", args.java25, [f"-XX:AOTCache={cache}"], None))
+    else:
+        out["notMeasured"]["jar, JDK 25 + AOT cache"] = "no JDK 25 found (--java25)"
+        log("  jar, JDK 25 + AOT cache: SKIPPED, no JDK 25 found (--java25 PATH names its java)")
+    if args.native:
+        variants.append(("native", None, [], args.native))
+    else:
+        out["notMeasured"]["native"] = "no native executable (./mvnw package -Pimage -Dnative, or --native)"
+        log("  native: SKIPPED, no native executable in target/image (build it with -Pimage -Dnative, or --native PATH)")
+    for variant, java, jvm, native in variants:
         trials = []
         for i in range(cfg["startup_trials"]):
             port = free_port()
-            name = f"switchboard-startup-{variant.replace(' ', '').replace(',', '-')}-{i}"
-            cmd = switchboard_cmd(port, pg, ['-Dquarkus.log.category."io.quarkus".level=INFO'], jvm=jvm)
+            name = "switchboard-startup-" + re.sub(r"[^a-z0-9+]+", "-", variant.lower()) + f"-{i}"
+            cmd = switchboard_cmd(port, pg, ['-Dquarkus.log.category."io.quarkus".level=INFO'], jvm=jvm, java=java,
+                                  native=native)
             t0 = time.monotonic()
             proc = procs.start(name, cmd)
             url = f"http://127.0.0.1:{port}/api/products"
@@ -403,6 +448,8 @@ def startup(args, cfg, procs, pg, results):
             log(f"  start-up {variant} trial {i + 1}: first request after {first:.3f} s "
                 f"(Quarkus says started in {m.group(1) if m else '?'} s), idle RSS {rss:.0f} MB")
         out["variants"][variant] = {
+            "runtime": os.path.basename(native) if native else java_version(java),
+            "options": " ".join(jvm),
             "trials": trials,
             "medianFirstRequestSeconds": statistics.median(t["firstRequestSeconds"] for t in trials),
             "medianIdleRssMb": statistics.median(t["idleRssMb"] for t in trials)}
@@ -522,17 +569,23 @@ def chat_load(args, kind, port, params, pids, trees, cfg, mode="broadcast", warm
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def chat(args, cfg, procs, pg, results):
+def chat(args, cfg, procs, pg, results, idle_only=False):
+    """The broadcast loads (fixed, saturation) on each server, then its idle connections on a fresh
+    start; idle_only (--only chat-idle) runs the idle connections alone."""
     if not has_class("dev/switchboard/chat/"):
         results["chat"] = {"skipped": "the chat capability (ws /chat/{room}) is not in this build"}
         log("chat: SKIPPED, /chat/{room} is not in this build")
         return
 
     def servers():
-        sb, ws, sio, py = free_port(), free_port(), free_port(), free_port()
+        sb, sbn, ws, sio, py = free_port(), free_port(), free_port(), free_port(), free_port()
         return [
             (Server("switchboard", "Switchboard", switchboard_cmd(sb, pg), health_url(sb),
                     with_db=True), "switchboard", sb),
+        ] + ([
+            (Server("switchboard-native", "Switchboard (native)", switchboard_cmd(sbn, pg, native=args.native),
+                    health_url(sbn), with_db=True), "switchboard", sbn),
+        ] if args.native else []) + [
             (Server("node-ws", "Node ws", ["node", os.path.join(PEERS, "chat_ws.js"), str(ws)],
                     f"http://127.0.0.1:{ws}/", env=node_env(args)), "ws", ws),
             (Server("socketio", "Socket.IO (rooms)", ["node", os.path.join(PEERS, "chat_socketio.js"), str(sio)],
@@ -541,33 +594,37 @@ def chat(args, cfg, procs, pg, results):
                     [PYTHON, os.path.join(PEERS, "chat_websockets.py"), str(py)], None), "ws", py),
         ]
 
-    out = {"fixed": dict(cfg["chat_fixed"]), "saturation": dict(cfg["chat_saturation"]), "servers": {}}
+    if not args.native:
+        log("  Switchboard (native): SKIPPED, no native executable in target/image (-Pimage -Dnative, or --native PATH)")
+    out = {"servers": {}} if idle_only else {"fixed": dict(cfg["chat_fixed"]), "saturation": dict(cfg["chat_saturation"]),
+                                             "servers": {}}
     for server, kind, port in [s for s in servers() if s[0] in selected(args, [s[0]])]:
-        if server.ready_url is None:  # the Python peer answers only WebSocket handshakes
-            server.proc = procs.start(server.key, server.cmd)
-            wait_until(lambda: port_open(port), 30, server.proc, server.label)
-        else:
-            start_server(procs, server)
-        pids = [server.proc.pid]
-        trees = [pg.postmaster] if server.with_db else []
         entry = {"label": server.label}
-        for load in ("fixed", "saturation"):
-            r = chat_load(args, kind, port, cfg[f"chat_{load}"], pids, trees, cfg)
-            entry[load] = r
-            log(f"  {server.label:20s} {load:10s} {r['deliveriesPerSecond']:9.0f} deliveries/s "
-                f"(ratio {r['deliveryRatio'] or 0:.3f})  p50 {r['latencyMs']['p50'] or 0:8.2f} ms  "
-                f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms  cpu {r['serverCpuMsPer1000Deliveries'] or 0:7.2f} ms/1000 "
-                f"(process {r['serverCpuSecondsProcess']:.2f} s + database {r['serverCpuSecondsDatabase']:.2f} s)  "
-                f"duplicates/reordered {r['duplicatesOrReordered']}  echoes {r['echoes']}  errors {r['errors']}")
-        procs.stop(server.proc)
+        if not idle_only:
+            if server.ready_url is None:  # the Python peer answers only WebSocket handshakes
+                server.proc = procs.start(server.key, server.cmd)
+                wait_until(lambda: port_open(port), 30, server.proc, server.label)
+            else:
+                start_server(procs, server)
+            pids = [server.proc.pid]
+            trees = [pg.postmaster] if server.with_db else []
+            for load in ("fixed", "saturation"):
+                r = chat_load(args, kind, port, cfg[f"chat_{load}"], pids, trees, cfg)
+                entry[load] = r
+                log(f"  {server.label:20s} {load:10s} {r['deliveriesPerSecond']:9.0f} deliveries/s "
+                    f"(ratio {r['deliveryRatio'] or 0:.3f})  p50 {r['latencyMs']['p50'] or 0:8.2f} ms  "
+                    f"p99 {r['latencyMs']['p99'] or 0:8.2f} ms  cpu {r['serverCpuMsPer1000Deliveries'] or 0:7.2f} ms/1000 "
+                    f"(process {r['serverCpuSecondsProcess']:.2f} s + database {r['serverCpuSecondsDatabase']:.2f} s)  "
+                    f"duplicates/reordered {r['duplicatesOrReordered']}  echoes {r['echoes']}  errors {r['errors']}")
+            procs.stop(server.proc)
         # idle connections on a fresh server, so the memory figure is not the broadcast's leftovers
         if server.ready_url is None:
             server.proc = procs.start(server.key + "-idle", server.cmd)
             wait_until(lambda: port_open(port), 30, server.proc, server.label)
         else:
             server.key += "-idle"
-            if kind == "switchboard":
-                server.cmd = switchboard_cmd(port, pg)  # a fresh command line: "{n}" options get a new number
+            if kind == "switchboard":  # a fresh command line: "{n}" options get a new number
+                server.cmd = switchboard_cmd(port, pg, native=args.native if "native" in server.key else None)
             start_server(procs, server)
         time.sleep(1)
         r = chat_load(args, kind, port, {"clients": cfg["idle_clients"], "rooms": cfg["idle_rooms"],
@@ -658,7 +715,7 @@ def targets(results):
     sb = node = None
     if "servers" in chat and "switchboard" in chat["servers"]:
         sb, node = chat["servers"]["switchboard"], chat["servers"].get("node-ws")
-    if "servers" in chat and "switchboard" in chat["servers"] and node:
+    if sb and node and "fixed" in sb and "fixed" in node:
         a, b = sb["fixed"]["serverCpuMsPer1000Deliveries"], node["fixed"]["serverCpuMsPer1000Deliveries"]
         if a and b:
             add("chat CPU per delivery vs Node ws (fixed load)", a / b, "<= 1.0 (aim 0.67)", a <= b,
@@ -672,13 +729,15 @@ def targets(results):
         a, b = sb["saturation"]["latencyMs"]["p99"], node["saturation"]["latencyMs"]["p99"]
         if a and b:
             add("chat p99 latency vs Node ws (saturation)", a / b, "<= 2.0", a <= 2 * b, f"{a:.0f} vs {b:.0f} ms")
-    if "servers" in chat and "switchboard" in chat["servers"]:
-        idle = chat["servers"]["switchboard"]["idle"]
+    for key, what in (("switchboard", ""), ("switchboard-native", ", native")):
+        if key not in chat.get("servers", {}):
+            continue
+        idle = chat["servers"][key]["idle"]
         per = idle["rssPer1000ConnectionsMb"]
         if per is not None:
-            add("chat RSS growth per 1,000 idle connections", per, "<= 10 MB", per <= 10,
+            add(f"chat RSS growth per 1,000 idle connections{what}", per, "<= 10 MB", per <= 10,
                 f"{idle['rssBeforeMb']:.0f} -> {idle['rssAfterMb']:.0f} MB for {idle['stillOpenAfterHold']} connections")
-        add("chat 10,000 idle connections within 300 MB RSS", idle["rssAfterMb"], "<= 300 MB",
+        add(f"chat 10,000 idle connections within 300 MB RSS{what}", idle["rssAfterMb"], "<= 300 MB",
             idle["rssAfterMb"] <= 300 and idle["stillOpenAfterHold"] >= 10000 and idle["clients"] >= 10000,
             f"{idle['stillOpenAfterHold']} of {idle['clients']} connections open, RSS {idle['rssAfterMb']:.0f} MB")
     fan = results.get("fanout", {})
@@ -719,6 +778,17 @@ def targets(results):
         rss = st["medianIdleRssMb"]
         add("idle RSS after start-up (JVM jar)", rss, "<= 150 MB", rss <= 150,
             f"median of {len(st['trials'])}, `java -jar` without options")
+        aot = st.get("variants", {}).get("jar, JDK 25 + AOT cache")
+        if aot:
+            v = aot["medianFirstRequestSeconds"]
+            add("start-up to first GET /api/products (jar on JDK 25 with its AOT cache)", v, "<= 1.0 s", v <= 1.0,
+                f"median of {len(aot['trials'])}: {v:.3f} s; the plain jar in the same run: {st['medianFirstRequestSeconds']:.3f} s")
+        native = st.get("variants", {}).get("native")
+        if native:
+            v, rss = native["medianFirstRequestSeconds"], native["medianIdleRssMb"]
+            add("start-up to first GET /api/products (native)", v, "<= 0.15 s", v <= 0.15,
+                f"median of {len(native['trials'])}: {v:.3f} s")
+            add("RSS after start-up (native)", rss, "<= 80 MB", rss <= 80, f"median of {len(native['trials'])}")
     results["targets"] = t
 
 
@@ -761,8 +831,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--long", action="store_true", help="longer runs and more concurrency levels")
     parser.add_argument("--only", default="startup,database,fanout,chat,replicas",
-                        help="comma-separated workloads (startup, database, fanout, chat, replicas)")
+                        help="comma-separated workloads (startup, database, fanout, chat, chat-idle, replicas); "
+                             "chat-idle is chat's idle connections alone")
     parser.add_argument("--jar", default=JAR, help="the Switchboard jar to run (default: this checkout's build)")
+    parser.add_argument("--native", default=NATIVE,
+                        help="the native executable to run beside the jar (default: target/image/*-runner if built)")
+    parser.add_argument("--java25", default=JAVA25,
+                        help="a JDK 25's java (or its home) for the jar with an AOT cache (default: /usr/lib/jvm/*25*)")
     parser.add_argument("--out", default=os.path.join(PROJECT_DIR, "target", "bench"))
     parser.add_argument("--postgres-option", action="append", default=[], metavar="NAME=VALUE",
                         help="extra PostgreSQL setting for experiments, e.g. synchronous_commit=off (repeatable)")
@@ -771,6 +846,12 @@ def main():
     parser.add_argument("--node-modules", required=True)
     args = parser.parse_args()
     JAR = os.path.abspath(args.jar)
+    args.native = os.path.abspath(args.native) if args.native else None
+    if args.java25 and os.path.isdir(args.java25):
+        args.java25 = os.path.join(args.java25, "bin", "java")
+    for what, path in (("--native", args.native), ("--java25", args.java25)):
+        if path and not os.access(path, os.X_OK):
+            parser.error(f"{what} {path} is not an executable")
     cfg = LONG if args.long else QUICK
     shutil.rmtree(os.path.join(args.out, "logs"), ignore_errors=True)
     os.makedirs(os.path.join(args.out, "logs"))
@@ -790,7 +871,9 @@ def main():
                "mode": "long" if args.long else "quick", "machine": machine(args), "parameters": cfg,
                "postgresOptions": args.postgres_option,
                "switchboardJavaOptions": os.environ.get("SWITCHBOARD_BENCH_JAVA_OPTS", "")}
-    log(f"mode {results['mode']} on {results['machine']['cores']} cores, {results['machine']['memoryGb']} GB; jar {JAR}")
+    results["machine"]["java25"] = java_version(args.java25) if args.java25 else None
+    log(f"mode {results['mode']} on {results['machine']['cores']} cores, {results['machine']['memoryGb']} GB; jar {JAR}; "
+        f"native {args.native or 'none'}; JDK 25 {args.java25 or 'none'}")
     pg.start()
     results["machine"]["postgres"] = pg.version
     pg.psql("postgres", "CREATE DATABASE switchboard")
@@ -806,8 +889,9 @@ def main():
                            "FROM generate_series(1, 10000) g; ANALYZE")
 
     only = args.only.split(",")
+    chat_idle = lambda *a: chat(*a, idle_only=True)  # noqa: E731
     for name, fn in (("startup", startup), ("database", database), ("fanout", fanout), ("chat", chat),
-                     ("replicas", replicas)):
+                     ("chat-idle", chat_idle), ("replicas", replicas)):
         if name in only:
             log(f"workload {name}")
             t0 = time.monotonic()

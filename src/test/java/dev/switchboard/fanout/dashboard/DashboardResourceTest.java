@@ -37,13 +37,15 @@ class DashboardResourceTest {
 
     /**
      * The concurrency test holds a lock on users until it has watched the other queries finish; on a busy
-     * machine that can take longer than the default 2 s lock timeout (tested in DatabaseTimeoutsTest),
-     * which would end the waiting users queries before the test lets go.
+     * machine that can take longer than the default 2 s lock timeout and the 5 s statement timeout (which
+     * counts a statement's wait for a lock too; both are tested in DatabaseTimeoutsTest), either of which
+     * would end the waiting users queries before the test lets go.
      */
     public static class PatientLocks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.database.lock-timeout", "30s", "switchboard.database.idle-in-transaction-timeout", "60s");
+            return Map.of("switchboard.database.lock-timeout", "30s", "switchboard.database.statement-timeout", "30s",
+                    "switchboard.database.idle-in-transaction-timeout", "60s");
         }
     }
 

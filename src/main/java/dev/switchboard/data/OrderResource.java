@@ -1,5 +1,7 @@
 package dev.switchboard.data;
 
+import java.util.List;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -18,7 +20,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.switchboard.identity.Owners;
 import dev.switchboard.platform.ProblemException;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/orders")
@@ -29,30 +33,52 @@ public class OrderResource {
     private final OrderService service;
     private final OrderRepository orders;
     private final IdempotentCreates creates;
+    private final UserRepository users;
+    private final Owners owners;
 
-    OrderResource(OrderService service, OrderRepository orders, IdempotentCreates creates) {
+    OrderResource(OrderService service, OrderRepository orders, IdempotentCreates creates, UserRepository users, Owners owners) {
         this.service = service;
         this.orders = orders;
         this.creates = creates;
+        this.users = users;
+        this.owners = owners;
     }
 
+    /** Admins list anyone's orders (all, or one user's); others their own, with or without {@code userId}. */
     @GET
+    @Authenticated
     public Uni<Page<Order>> list(
             @QueryParam("userId") @Positive Long userId,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam("after") @DefaultValue("0") @Min(0) long after) {
-        return orders.list(userId, after, limit);
+        return owners.scope().flatMap(scope -> {
+            if (scope.all()) {
+                return orders.list(userId, after, limit);
+            }
+            if (userId != null) {
+                return users.emailOf(userId).invoke(scope::require).flatMap(owner -> orders.list(userId, after, limit));
+            }
+            return users.idByEmail(scope.email()).flatMap(own -> own == null
+                    ? Uni.createFrom().item(new Page<Order>(List.of(), null))
+                    : orders.list(own, after, limit));
+        });
     }
 
     @GET
     @Path("{id}")
+    @Authenticated
     public Uni<Order> get(@PathParam("id") long id) {
-        return orders.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("order", id));
+        return orders.findById(id)
+                .call(order -> owners.require(() -> order == null ? Uni.createFrom().nullItem() : users.emailOf(order.userId())))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("order", id));
     }
 
+    /** Admins place orders for anyone; others for the user with their token's email only. */
     @POST
+    @Authenticated
     public Uni<Response> place(@Valid @NotNull OrderInput input, @Context HttpHeaders headers) {
-        return creates.create("/api/orders", headers, input, tx -> service.place(tx, input)
-                .map(order -> new IdempotentCreates.Created("/api/orders/" + order.id(), null, order)));
+        return owners.require(() -> users.emailOf(input.userId()))
+                .flatMap(allowed -> creates.create("/api/orders", headers, input, tx -> service.place(tx, input)
+                        .map(order -> new IdempotentCreates.Created("/api/orders/" + order.id(), null, order))));
     }
 }

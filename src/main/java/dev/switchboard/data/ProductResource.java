@@ -1,5 +1,7 @@
 package dev.switchboard.data;
 
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.switchboard.identity.Roles;
 import dev.switchboard.platform.ProblemException;
 import io.smallrye.mutiny.Uni;
 
@@ -38,6 +41,7 @@ public class ProductResource {
     }
 
     @GET
+    @PermitAll
     public Uni<Page<Product>> list(
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam("after") @DefaultValue("0") @Min(0) long after) {
@@ -45,6 +49,7 @@ public class ProductResource {
     }
 
     @GET
+    @PermitAll
     @Path("{id}")
     public Uni<RestResponse<Product>> get(@PathParam("id") long id) {
         return products.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("product", id))
@@ -52,12 +57,14 @@ public class ProductResource {
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(@Valid @NotNull ProductInput input, @Context HttpHeaders headers) {
         return creates.create("/api/products", headers, input, tx -> products.insert(tx, input)
                 .map(product -> new IdempotentCreates.Created("/api/products/" + product.id(), product.version(), product)));
     }
 
     @PUT
+    @RolesAllowed(Roles.ADMIN)
     @Path("{id}")
     public Uni<RestResponse<Product>> update(@PathParam("id") long id, @Context HttpHeaders headers,
             @Valid @NotNull ProductInput input) {
@@ -67,6 +74,7 @@ public class ProductResource {
     }
 
     @DELETE
+    @RolesAllowed(Roles.ADMIN)
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") long id, @Context HttpHeaders headers) {
         return products.delete(id, IfMatch.parse(headers, "/api/products/" + id))

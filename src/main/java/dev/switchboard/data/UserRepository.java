@@ -48,6 +48,20 @@ public class UserRepository {
                 .map(rows -> Rows.first(rows, User::from));
     }
 
+    /** The user's email, for the owner check; null when there is no such user. */
+    public Uni<String> emailOf(long id) {
+        return pool.preparedQuery("SELECT email FROM users WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> Rows.first(rows, row -> row.getString("email")));
+    }
+
+    /** The id of the user with this email, ignoring case as the unique index does; null when there is none. */
+    public Uni<Long> idByEmail(String email) {
+        return pool.preparedQuery("SELECT id FROM users WHERE lower(email) = lower($1)")
+                .execute(Tuple.of(email))
+                .map(rows -> Rows.first(rows, row -> row.getLong("id")));
+    }
+
     /** The user's version; null when there is no such user. */
     public Uni<Long> version(long id) {
         return pool.preparedQuery("SELECT version FROM users WHERE id = $1")

@@ -1,5 +1,6 @@
 package dev.switchboard.data;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,7 +22,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.switchboard.identity.Owners;
+import dev.switchboard.identity.Roles;
 import dev.switchboard.platform.ProblemException;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/users")
@@ -31,33 +35,42 @@ public class UserResource {
 
     private final UserRepository users;
     private final IdempotentCreates creates;
+    private final Owners owners;
 
-    UserResource(UserRepository users, IdempotentCreates creates) {
+    UserResource(UserRepository users, IdempotentCreates creates, Owners owners) {
         this.users = users;
         this.creates = creates;
+        this.owners = owners;
     }
 
     @GET
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Page<User>> list(
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam("after") @DefaultValue("0") @Min(0) long after) {
         return users.list(after, limit);
     }
 
+    /** Admins read anyone; others only the user with their token's email (403 for any other id, existing or not). */
     @GET
     @Path("{id}")
+    @Authenticated
     public Uni<RestResponse<User>> get(@PathParam("id") long id) {
-        return users.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("user", id))
+        return users.findById(id)
+                .call(user -> owners.scope().invoke(scope -> scope.require(user == null ? null : user.email())))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("user", id))
                 .map(user -> IfMatch.tagged(user, user.version()));
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(@Valid @NotNull UserInput input, @Context HttpHeaders headers) {
         return creates.create("/api/users", headers, input, tx -> users.insert(tx, input)
                 .map(user -> new IdempotentCreates.Created("/api/users/" + user.id(), user.version(), user)));
     }
 
     @PUT
+    @RolesAllowed(Roles.ADMIN)
     @Path("{id}")
     public Uni<RestResponse<User>> update(@PathParam("id") long id, @Context HttpHeaders headers,
             @Valid @NotNull UserInput input) {
@@ -67,6 +80,7 @@ public class UserResource {
     }
 
     @DELETE
+    @RolesAllowed(Roles.ADMIN)
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") long id, @Context HttpHeaders headers) {
         return users.delete(id, IfMatch.parse(headers, "/api/users/" + id))

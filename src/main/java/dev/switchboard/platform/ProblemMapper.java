@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -21,6 +22,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
 
 /** The one place where exceptions become {@code application/problem+json} answers. */
@@ -39,6 +43,25 @@ public class ProblemMapper {
             response.header("Retry-After", e.retryAfterSeconds());
         }
         return response.build();
+    }
+
+    // 401 and 403 (RFC 6750): the challenge says a bearer token is wanted and, when one was sent, only that it is
+    // invalid; which check failed stays in the server (smallrye-jwt logs it at debug level).
+    @ServerExceptionMapper
+    public Response noToken(UnauthorizedException e) {
+        return respond(Problem.of(401, "Unauthorized", "This request needs a bearer token (Authorization: Bearer <token>)"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidToken(AuthenticationFailedException e) {
+        return respond(Problem.of(401, "Unauthorized", "The bearer token is not valid"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "Forbidden", "This token does not allow this request")).build();
     }
 
     @ServerExceptionMapper

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import dev.switchboard.support.ChatTestClient;
 import dev.switchboard.support.PackagedApplication;
 import dev.switchboard.support.PostgresTestResource;
+import dev.switchboard.support.Tokens;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -139,6 +140,7 @@ class ChatReplicasIT {
         options.add("-Dquarkus.management.port=" + managementPort);
         database.forEach((key, value) -> options.add("-D" + key + "=" + value));
         options.add("-Dswitchboard.chat.replica-timeout=3s");
+        options.add("-Dswitchboard.security.keys-dir=" + Tokens.KEYS.toAbsolutePath());
         List<String> command = PackagedApplication.command(options);
         File log = Path.of("target", "chat-replica-" + name + ".log").toFile();
         Files.deleteIfExists(log.toPath());

@@ -1,6 +1,6 @@
 package dev.switchboard.data;
 
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.support.Tokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -46,7 +46,7 @@ class IdempotencyKeyExpiryTest {
     void keysAreKeptForTheConfiguredTime() {
         assertThat(config.idempotencyKeyTtl()).isEqualTo(Duration.ofHours(24));
         String key = UUID.randomUUID().toString();
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("name", "Kept", "priceCents", 1, "stock", 1)).post("/api/products").then().statusCode(201);
         long left = pool.preparedQuery("SELECT extract(epoch FROM expires_at - created_at) AS s FROM idempotency_keys WHERE key = $1")
                 .execute(Tuple.of(key)).await().atMost(WAIT).iterator().next().getDouble("s").longValue();
@@ -56,15 +56,15 @@ class IdempotencyKeyExpiryTest {
     @Test
     void anExpiredKeyStartsANewCreate() {
         String key = UUID.randomUUID().toString();
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("name", "Old", "priceCents", 1, "stock", 1)).post("/api/products").then().statusCode(201);
         sql("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1", key);
 
         // Another body under the same key: no 422 (the old use is forgotten) and no replay.
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("name", "New", "priceCents", 2, "stock", 2)).post("/api/products")
                 .then().statusCode(201).header("Idempotent-Replayed", nullValue()).body("name", equalTo("New"));
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("name", "New", "priceCents", 2, "stock", 2)).post("/api/products")
                 .then().statusCode(201).header("Idempotent-Replayed", "true").body("name", equalTo("New"));
     }
@@ -72,7 +72,7 @@ class IdempotencyKeyExpiryTest {
     @Test
     void thePurgeDeletesExpiredKeysInBatchesAndKeepsTheRest() {
         String live = UUID.randomUUID().toString();
-        given().contentType(ContentType.JSON).header("Idempotency-Key", live)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", live)
                 .body(Map.of("name", "Live", "priceCents", 1, "stock", 1)).post("/api/products").then().statusCode(201);
         String prefix = "expired-" + UUID.randomUUID() + "-";
         int expired = IdempotencyKeyPurge.BATCH * 2 + 7;

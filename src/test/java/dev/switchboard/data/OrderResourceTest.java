@@ -1,6 +1,6 @@
 package dev.switchboard.data;
 
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.support.Tokens.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -31,11 +31,11 @@ class OrderResourceTest {
     }
 
     private static int stock(long productId) {
-        return given().get("/api/products/{id}", productId).then().statusCode(200).extract().path("stock");
+        return asAdmin().get("/api/products/{id}", productId).then().statusCode(200).extract().path("stock");
     }
 
     private static int orderCount(long userId) {
-        return given().queryParam("userId", userId).queryParam("limit", 200).get("/api/orders")
+        return asAdmin().queryParam("userId", userId).queryParam("limit", 200).get("/api/orders")
                 .then().statusCode(200).extract().jsonPath().getList("items").size();
     }
 
@@ -45,7 +45,7 @@ class OrderResourceTest {
         long cable = ProductResourceTest.createProduct("Cable", 250, 10);
         long plug = ProductResourceTest.createProduct("Plug", 1000, 2);
 
-        long orderId = given().contentType(ContentType.JSON)
+        long orderId = asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "items", List.of(item(cable, 3), item(plug, 2), item(cable, 1))))
                 .post("/api/orders")
                 .then().statusCode(201)
@@ -56,10 +56,10 @@ class OrderResourceTest {
 
         assertThat(stock(cable)).isEqualTo(6);
         assertThat(stock(plug)).isZero();
-        given().get("/api/orders/{id}", orderId).then().statusCode(200)
+        asAdmin().get("/api/orders/{id}", orderId).then().statusCode(200)
                 .body("items.productId", hasItem((int) cable), "items.find { it.productId == " + cable + " }.quantity",
                         equalTo(4));
-        given().queryParam("userId", user).get("/api/orders").then().statusCode(200)
+        asAdmin().queryParam("userId", user).get("/api/orders").then().statusCode(200)
                 .body("items.id", hasItem((int) orderId));
     }
 
@@ -69,7 +69,7 @@ class OrderResourceTest {
         long plenty = ProductResourceTest.createProduct("Plenty", 100, 50);
         long scarce = ProductResourceTest.createProduct("Scarce", 100, 1);
 
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "items", List.of(item(plenty, 5), item(scarce, 2))))
                 .post("/api/orders")
                 .then().statusCode(409).contentType("application/problem+json")
@@ -89,7 +89,7 @@ class OrderResourceTest {
         try {
             List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                answers.add(clients.submit(() -> given().contentType(ContentType.JSON)
+                answers.add(clients.submit(() -> asAdmin().contentType(ContentType.JSON)
                         .body(Map.of("userId", user, "items", List.of(item(product, 1))))
                         .post("/api/orders").then().extract().statusCode()));
             }
@@ -110,24 +110,24 @@ class OrderResourceTest {
     void unknownUserOrProductIsNotFoundAndChangesNothing() {
         long user = UserResourceTest.createUser("Lost");
         long product = ProductResourceTest.createProduct("Real", 100, 5);
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("userId", 999_999_999, "items", List.of(item(product, 1))))
                 .post("/api/orders").then().statusCode(404).body("detail", containsString("user 999999999"));
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "items", List.of(item(product, 1), item(999_999_998, 1))))
                 .post("/api/orders").then().statusCode(404).body("detail", containsString("product 999999998"));
         assertThat(stock(product)).isEqualTo(5);
         assertThat(orderCount(user)).isZero();
-        given().get("/api/orders/999999999").then().statusCode(404).contentType("application/problem+json");
+        asAdmin().get("/api/orders/999999999").then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test
     void invalidOrdersAreRejectedBeforeTheDatabase() {
-        given().contentType(ContentType.JSON).body(Map.of("userId", 1, "items", List.of()))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("userId", 1, "items", List.of()))
                 .post("/api/orders").then().statusCode(400).body("violations.field", hasItem("items"));
-        given().contentType(ContentType.JSON).body(Map.of("userId", 1, "items", List.of(item(1, 0))))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("userId", 1, "items", List.of(item(1, 0))))
                 .post("/api/orders").then().statusCode(400).body("violations.field", hasItem("items[0].quantity"));
-        given().contentType(ContentType.JSON).body(Map.of("items", List.of(item(1, 1))))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("items", List.of(item(1, 1))))
                 .post("/api/orders").then().statusCode(400).body("violations.field", hasItem("userId"));
     }
 
@@ -135,16 +135,16 @@ class OrderResourceTest {
     void aUserWithOrdersCannotBeDeleted() {
         long user = UserResourceTest.createUser("Loyal");
         long product = ProductResourceTest.createProduct("Thing", 100, 5);
-        given().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
                 .post("/api/orders").then().statusCode(201);
-        given().header("If-Match", "\"1\"").delete("/api/users/{id}", user)
+        asAdmin().header("If-Match", "\"1\"").delete("/api/users/{id}", user)
                 .then().statusCode(409).contentType("application/problem+json");
-        given().get("/api/users/{id}", user).then().statusCode(200);
+        asAdmin().get("/api/users/{id}", user).then().statusCode(200);
     }
 
     private static ExtractableResponse<Response> placeWithKey(
             String key, long user, long product, int quantity) {
-        return given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        return asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("userId", user, "items", List.of(item(product, quantity))))
                 .post("/api/orders").then().extract();
     }
@@ -176,7 +176,7 @@ class OrderResourceTest {
         String key = UUID.randomUUID().toString();
         assertThat(placeWithKey(key, user, product, 1).statusCode()).isEqualTo(201);
 
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("userId", user, "items", List.of(item(product, 2))))
                 .post("/api/orders")
                 .then().statusCode(422).contentType("application/problem+json")
@@ -220,7 +220,7 @@ class OrderResourceTest {
         String key = UUID.randomUUID().toString();
         assertThat(placeWithKey(key, user, product, 2).statusCode()).isEqualTo(409);
 
-        given().contentType(ContentType.JSON).header("If-Match", ProductResourceTest.etag(product))
+        asAdmin().contentType(ContentType.JSON).header("If-Match", ProductResourceTest.etag(product))
                 .body(Map.of("name", "Back soon", "priceCents", 100, "stock", 5))
                 .put("/api/products/{id}", product).then().statusCode(200);
 
@@ -247,10 +247,10 @@ class OrderResourceTest {
     @Test
     void aKeyIsScopedToItsEndpoint() {
         String key = UUID.randomUUID().toString();
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("name", "Scoped", "email", "scoped-" + key + "@example.com"))
                 .post("/api/users").then().statusCode(201).header("Idempotent-Replayed", nullValue());
-        long product = given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        long product = asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(Map.of("name", "Scoped", "priceCents", 100, "stock", 5))
                 .post("/api/products").then().statusCode(201).header("Idempotent-Replayed", nullValue())
                 .extract().jsonPath().getLong("id");
@@ -266,14 +266,14 @@ class OrderResourceTest {
         long user = UserResourceTest.createUser("Frequent");
         long product = ProductResourceTest.createProduct("Often", 10, 100);
         for (int i = 0; i < 5; i++) {
-            given().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
+            asAdmin().contentType(ContentType.JSON).body(Map.of("userId", user, "items", List.of(item(product, 1))))
                     .post("/api/orders").then().statusCode(201);
         }
-        var first = given().queryParam("userId", user).queryParam("limit", 3).get("/api/orders")
+        var first = asAdmin().queryParam("userId", user).queryParam("limit", 3).get("/api/orders")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(first.getList("items")).hasSize(3);
         long next = first.getLong("next");
-        given().queryParam("userId", user).queryParam("limit", 3).queryParam("after", next).get("/api/orders")
+        asAdmin().queryParam("userId", user).queryParam("limit", 3).queryParam("after", next).get("/api/orders")
                 .then().statusCode(200).body("items.size()", equalTo(2));
     }
 }

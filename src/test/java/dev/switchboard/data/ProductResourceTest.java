@@ -1,6 +1,6 @@
 package dev.switchboard.data;
 
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.support.Tokens.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -22,22 +22,22 @@ import io.restassured.http.ContentType;
 class ProductResourceTest {
 
     static long createProduct(String name, long priceCents, int stock) {
-        return given().contentType(ContentType.JSON)
+        return asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("name", name, "priceCents", priceCents, "stock", stock))
                 .post("/api/products")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
     static String etag(long product) {
-        return given().get("/api/products/{id}", product).then().statusCode(200).extract().header("ETag");
+        return asAdmin().get("/api/products/{id}", product).then().statusCode(200).extract().header("ETag");
     }
 
     private static int stock(long product) {
-        return given().get("/api/products/{id}", product).then().statusCode(200).extract().path("stock");
+        return asAdmin().get("/api/products/{id}", product).then().statusCode(200).extract().path("stock");
     }
 
     private static void order(long user, long product, int quantity) {
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "items", List.of(Map.of("productId", product, "quantity", quantity))))
                 .post("/api/orders").then().statusCode(201);
     }
@@ -52,7 +52,7 @@ class ProductResourceTest {
         order(user, product, 3);
 
         // A price change based on the old read would put the 3 sold units back: stock 10 again.
-        given().contentType(ContentType.JSON).header("If-Match", read)
+        asAdmin().contentType(ContentType.JSON).header("If-Match", read)
                 .body(Map.of("name", "Switch", "priceCents", 1200, "stock", 10))
                 .put("/api/products/{id}", product)
                 .then().statusCode(412).contentType("application/problem+json")
@@ -62,7 +62,7 @@ class ProductResourceTest {
 
         String fresh = etag(product);
         assertThat(fresh).isEqualTo("\"2\"");
-        given().contentType(ContentType.JSON).header("If-Match", fresh)
+        asAdmin().contentType(ContentType.JSON).header("If-Match", fresh)
                 .body(Map.of("name", "Switch", "priceCents", 1200, "stock", 7))
                 .put("/api/products/{id}", product)
                 .then().statusCode(200).header("ETag", "\"3\"").body("priceCents", equalTo(1200), "stock", equalTo(7));
@@ -71,12 +71,12 @@ class ProductResourceTest {
     @Test
     void writesWithoutIfMatchArePreconditionRequired() {
         long product = createProduct("Guarded", 100, 5);
-        given().contentType(ContentType.JSON).body(Map.of("name", "Guarded", "priceCents", 1, "stock", 1))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Guarded", "priceCents", 1, "stock", 1))
                 .put("/api/products/{id}", product)
                 .then().statusCode(428).contentType("application/problem+json")
                 .body("detail", containsString("If-Match"), "detail", containsString("ETag from GET /api/products/" + product));
-        given().delete("/api/products/{id}", product).then().statusCode(428).contentType("application/problem+json");
-        given().get("/api/products/{id}", product).then().statusCode(200)
+        asAdmin().delete("/api/products/{id}", product).then().statusCode(428).contentType("application/problem+json");
+        asAdmin().get("/api/products/{id}", product).then().statusCode(200)
                 .header("ETag", "\"1\"").body("priceCents", equalTo(100), "stock", equalTo(5));
     }
 
@@ -86,13 +86,13 @@ class ProductResourceTest {
         long product = createProduct("Doomed", 100, 5);
         String read = etag(product);
         order(user, product, 1);
-        given().header("If-Match", read).delete("/api/products/{id}", product)
+        asAdmin().header("If-Match", read).delete("/api/products/{id}", product)
                 .then().statusCode(412).contentType("application/problem+json").body("currentVersion", equalTo(2));
-        given().get("/api/products/{id}", product).then().statusCode(200).body("stock", equalTo(4));
+        asAdmin().get("/api/products/{id}", product).then().statusCode(200).body("stock", equalTo(4));
 
         long unordered = createProduct("Unordered", 100, 5);
-        given().header("If-Match", "*").delete("/api/products/{id}", unordered).then().statusCode(204);
-        given().header("If-Match", "*").delete("/api/products/{id}", unordered).then().statusCode(404);
+        asAdmin().header("If-Match", "*").delete("/api/products/{id}", unordered).then().statusCode(204);
+        asAdmin().header("If-Match", "*").delete("/api/products/{id}", unordered).then().statusCode(404);
     }
 
     @Test
@@ -100,43 +100,43 @@ class ProductResourceTest {
         long product = createProduct("Standard", 100, 5);
         Map<String, Object> body = Map.of("name", "Standard", "priceCents", 100, "stock", 6);
         for (String malformed : List.of("1", "\"1", "", "\"1\" \"2\"")) {
-            given().contentType(ContentType.JSON).header("If-Match", malformed).body(body).put("/api/products/{id}", product)
+            asAdmin().contentType(ContentType.JSON).header("If-Match", malformed).body(body).put("/api/products/{id}", product)
                     .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("If-Match"));
         }
         // If-Match compares strongly: a weak tag never matches.
-        given().contentType(ContentType.JSON).header("If-Match", "W/\"1\"").body(body).put("/api/products/{id}", product)
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "W/\"1\"").body(body).put("/api/products/{id}", product)
                 .then().statusCode(412);
-        given().contentType(ContentType.JSON).header("If-Match", "\"7\", \"1\"").body(body).put("/api/products/{id}", product)
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "\"7\", \"1\"").body(body).put("/api/products/{id}", product)
                 .then().statusCode(200).header("ETag", "\"2\"");
-        given().contentType(ContentType.JSON).header("If-Match", "*").body(body).put("/api/products/{id}", product)
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "*").body(body).put("/api/products/{id}", product)
                 .then().statusCode(200).header("ETag", "\"3\"");
     }
 
     @Test
     void createsReadsUpdatesAndDeletesAProduct() {
         long id = createProduct("Cable", 499, 10);
-        given().get("/api/products/{id}", id).then().statusCode(200).header("ETag", "\"1\"")
+        asAdmin().get("/api/products/{id}", id).then().statusCode(200).header("ETag", "\"1\"")
                 .body("name", equalTo("Cable"), "priceCents", equalTo(499), "stock", equalTo(10), "version", equalTo(1));
-        given().contentType(ContentType.JSON).header("If-Match", "\"1\"")
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "\"1\"")
                 .body(Map.of("name", "Cable 2m", "priceCents", 599, "stock", 3))
                 .put("/api/products/{id}", id)
                 .then().statusCode(200).header("ETag", "\"2\"")
                 .body("priceCents", equalTo(599), "stock", equalTo(3), "version", equalTo(2));
-        given().get("/api/products?limit=200").then().statusCode(200).body("items.id", hasItem((int) id));
-        given().header("If-Match", "\"2\"").delete("/api/products/{id}", id).then().statusCode(204);
-        given().get("/api/products/{id}", id).then().statusCode(404).contentType("application/problem+json");
+        asAdmin().get("/api/products?limit=200").then().statusCode(200).body("items.id", hasItem((int) id));
+        asAdmin().header("If-Match", "\"2\"").delete("/api/products/{id}", id).then().statusCode(204);
+        asAdmin().get("/api/products/{id}", id).then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test
     void negativePriceOrStockAndMissingFieldsAreRejected() {
-        given().contentType(ContentType.JSON).body(Map.of("name", "Bad", "priceCents", -1, "stock", -5))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Bad", "priceCents", -1, "stock", -5))
                 .post("/api/products")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("violations.field", hasItem("priceCents"), "violations.field", hasItem("stock"));
         Map<String, Object> noStock = new HashMap<>(Map.of("name", "Bad", "priceCents", 1));
-        given().contentType(ContentType.JSON).body(noStock).post("/api/products")
+        asAdmin().contentType(ContentType.JSON).body(noStock).post("/api/products")
                 .then().statusCode(400).body("violations.field", hasItem("stock"));
-        given().contentType(ContentType.JSON).body("{\"name\":\"Bad\",\"priceCents\":\"cheap\",\"stock\":1}")
+        asAdmin().contentType(ContentType.JSON).body("{\"name\":\"Bad\",\"priceCents\":\"cheap\",\"stock\":1}")
                 .post("/api/products")
                 .then().statusCode(400).body("detail", containsString("priceCents"));
     }
@@ -146,13 +146,13 @@ class ProductResourceTest {
         UserResourceTest.UNSTORABLE.forEach((escape, why) -> {
             String name = "text-" + UUID.randomUUID();
             long before = createProduct("before " + name, 1, 1);
-            given().contentType(ContentType.JSON)
+            asAdmin().contentType(ContentType.JSON)
                     .body("{\"name\":\"" + name + escape + "\",\"priceCents\":1,\"stock\":1}")
                     .post("/api/products")
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("violations.field", equalTo(List.of("name")), "violations[0].message", containsString(why));
             // Nothing was stored after the product made just before.
-            given().get("/api/products?after=" + before)
+            asAdmin().get("/api/products?after=" + before)
                     .then().statusCode(200).body("items.name", not(hasItem(startsWith(name))));
         });
     }
@@ -161,11 +161,11 @@ class ProductResourceTest {
     void aProductInAnOrderCannotBeDeleted() {
         long user = UserResourceTest.createUser("Buyer");
         long product = createProduct("Kept", 100, 5);
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "items", List.of(Map.of("productId", product, "quantity", 1))))
                 .post("/api/orders").then().statusCode(201);
-        given().header("If-Match", etag(product)).delete("/api/products/{id}", product)
+        asAdmin().header("If-Match", etag(product)).delete("/api/products/{id}", product)
                 .then().statusCode(409).contentType("application/problem+json");
-        given().get("/api/products/{id}", product).then().statusCode(200).body("stock", equalTo(4));
+        asAdmin().get("/api/products/{id}", product).then().statusCode(200).body("stock", equalTo(4));
     }
 }

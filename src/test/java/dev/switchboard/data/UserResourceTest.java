@@ -1,6 +1,6 @@
 package dev.switchboard.data;
 
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.support.Tokens.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import dev.switchboard.support.Tokens;
 import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
@@ -36,7 +37,7 @@ class UserResourceTest {
     URL usersUrl;
 
     static long createUser(String name) {
-        return given().contentType(ContentType.JSON)
+        return asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("name", name, "email", name.replace(' ', '.') + "-" + UUID.randomUUID() + "@example.com"))
                 .post("/api/users")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
@@ -45,7 +46,7 @@ class UserResourceTest {
     @Test
     void createsReadsUpdatesAndDeletesAUser() {
         String email = "ada-" + UUID.randomUUID() + "@example.com";
-        long id = given().contentType(ContentType.JSON)
+        long id = asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("name", "Ada", "email", email))
                 .post("/api/users")
                 .then().statusCode(201)
@@ -53,44 +54,44 @@ class UserResourceTest {
                 .body("name", equalTo("Ada"), "email", equalTo(email), "createdAt", notNullValue())
                 .extract().jsonPath().getLong("id");
 
-        given().get("/api/users/{id}", id).then().statusCode(200).header("ETag", "\"1\"")
+        asAdmin().get("/api/users/{id}", id).then().statusCode(200).header("ETag", "\"1\"")
                 .body("email", equalTo(email), "version", equalTo(1));
 
-        given().contentType(ContentType.JSON).header("If-Match", "\"1\"").body(Map.of("name", "Ada L.", "email", email))
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "\"1\"").body(Map.of("name", "Ada L.", "email", email))
                 .put("/api/users/{id}", id)
                 .then().statusCode(200).header("ETag", "\"2\"").body("name", equalTo("Ada L."), "version", equalTo(2));
-        given().get("/api/users/{id}", id).then().header("ETag", "\"2\"").body("name", equalTo("Ada L."));
+        asAdmin().get("/api/users/{id}", id).then().header("ETag", "\"2\"").body("name", equalTo("Ada L."));
 
-        given().header("If-Match", "\"2\"").delete("/api/users/{id}", id).then().statusCode(204);
-        given().get("/api/users/{id}", id).then().statusCode(404)
+        asAdmin().header("If-Match", "\"2\"").delete("/api/users/{id}", id).then().statusCode(204);
+        asAdmin().get("/api/users/{id}", id).then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404), "detail", equalTo("user " + id + " does not exist"));
-        given().header("If-Match", "\"2\"").delete("/api/users/{id}", id).then().statusCode(404);
-        given().header("If-Match", "*").delete("/api/users/{id}", id).then().statusCode(404);
+        asAdmin().header("If-Match", "\"2\"").delete("/api/users/{id}", id).then().statusCode(404);
+        asAdmin().header("If-Match", "*").delete("/api/users/{id}", id).then().statusCode(404);
     }
 
     @Test
     void writesNeedTheETagTheyAreBasedOn() {
         long id = createUser("Careful");
         Map<String, String> body = Map.of("name", "Careful 2", "email", "careful-" + UUID.randomUUID() + "@example.com");
-        given().contentType(ContentType.JSON).body(body).put("/api/users/{id}", id)
+        asAdmin().contentType(ContentType.JSON).body(body).put("/api/users/{id}", id)
                 .then().statusCode(428).contentType("application/problem+json")
                 .body("title", equalTo("Precondition Required"), "detail", containsString("If-Match"),
                         "detail", containsString("ETag from GET /api/users/" + id));
-        given().delete("/api/users/{id}", id).then().statusCode(428).contentType("application/problem+json");
+        asAdmin().delete("/api/users/{id}", id).then().statusCode(428).contentType("application/problem+json");
 
-        given().contentType(ContentType.JSON).header("If-Match", "\"1\"").body(body).put("/api/users/{id}", id)
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "\"1\"").body(body).put("/api/users/{id}", id)
                 .then().statusCode(200).header("ETag", "\"2\"");
         // Another client still holding version 1 would overwrite that change: refused.
-        given().contentType(ContentType.JSON).header("If-Match", "\"1\"")
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "\"1\"")
                 .body(Map.of("name", "Stale", "email", "stale-" + UUID.randomUUID() + "@example.com"))
                 .put("/api/users/{id}", id)
                 .then().statusCode(412).contentType("application/problem+json")
                 .body("title", equalTo("Precondition Failed"), "detail", containsString("changed"),
                         "currentVersion", equalTo(2), "currentETag", equalTo("\"2\""));
-        given().header("If-Match", "\"1\"").delete("/api/users/{id}", id).then().statusCode(412);
-        given().get("/api/users/{id}", id).then().statusCode(200).body("name", equalTo("Careful 2"), "version", equalTo(2));
-        given().contentType(ContentType.JSON).header("If-Match", "3").body(body).put("/api/users/{id}", id)
+        asAdmin().header("If-Match", "\"1\"").delete("/api/users/{id}", id).then().statusCode(412);
+        asAdmin().get("/api/users/{id}", id).then().statusCode(200).body("name", equalTo("Careful 2"), "version", equalTo(2));
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "3").body(body).put("/api/users/{id}", id)
                 .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("If-Match"));
     }
 
@@ -98,24 +99,24 @@ class UserResourceTest {
     void aCreateRetriedWithItsIdempotencyKeyAnswersTheSameAndCreatesOnce() {
         String key = UUID.randomUUID().toString();
         Map<String, String> body = Map.of("name", "Once", "email", "once-" + key + "@example.com");
-        var first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/users")
+        var first = asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/users")
                 .then().statusCode(201).header("ETag", "\"1\"").header("Idempotent-Replayed", nullValue())
                 .extract();
-        var again = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/users")
+        var again = asAdmin().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/users")
                 .then().statusCode(201).header("Idempotent-Replayed", "true").extract();
         assertThat(again.body().asString()).isEqualTo(first.body().asString());
         assertThat(again.header("Location")).isEqualTo(first.header("Location")).contains("/api/users/");
         assertThat(again.header("ETag")).isEqualTo("\"1\"");
         // Without the key the same body is a second create, and the email is taken.
-        given().contentType(ContentType.JSON).body(body).post("/api/users").then().statusCode(409);
+        asAdmin().contentType(ContentType.JSON).body(body).post("/api/users").then().statusCode(409);
     }
 
     @Test
     void duplicateEmailIsAConflictWhateverTheCase() {
         String email = "dup-" + UUID.randomUUID() + "@example.com";
-        given().contentType(ContentType.JSON).body(Map.of("name", "One", "email", email))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", "One", "email", email))
                 .post("/api/users").then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("name", "Two", "email", email.toUpperCase()))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Two", "email", email.toUpperCase()))
                 .post("/api/users")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Conflict"), "detail", containsString("already exists"));
@@ -123,7 +124,7 @@ class UserResourceTest {
 
     @Test
     void invalidBodiesAreRejectedWithTheFieldAndWhy() {
-        given().contentType(ContentType.JSON).body(Map.of("name", "", "email", "not-an-email"))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", "", "email", "not-an-email"))
                 .post("/api/users")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400),
@@ -131,12 +132,12 @@ class UserResourceTest {
                         "violations.field", hasItem("email"),
                         "detail", containsString("email"));
 
-        given().contentType(ContentType.JSON).body("{\"name\": \"x\", ")
+        asAdmin().contentType(ContentType.JSON).body("{\"name\": \"x\", ")
                 .post("/api/users")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("not valid JSON"));
 
-        given().contentType(ContentType.JSON).body("")
+        asAdmin().contentType(ContentType.JSON).body("")
                 .post("/api/users")
                 .then().statusCode(400).contentType("application/problem+json");
     }
@@ -150,34 +151,34 @@ class UserResourceTest {
     void textPostgresqlCannotStoreIsRejectedNamingTheField() {
         UNSTORABLE.forEach((escape, why) -> {
             String email = "text-" + UUID.randomUUID() + "@example.com";
-            given().contentType(ContentType.JSON).body("{\"name\":\"a" + escape + "b\",\"email\":\"" + email + "\"}")
+            asAdmin().contentType(ContentType.JSON).body("{\"name\":\"a" + escape + "b\",\"email\":\"" + email + "\"}")
                     .post("/api/users")
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("violations.field", equalTo(List.of("name")), "violations[0].message", containsString(why));
-            given().contentType(ContentType.JSON).body("{\"name\":\"Ok\",\"email\":\"a" + escape + email + "\"}")
+            asAdmin().contentType(ContentType.JSON).body("{\"name\":\"Ok\",\"email\":\"a" + escape + email + "\"}")
                     .post("/api/users")
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("violations.findAll { it.field == 'email' }.message", hasItem(containsString(why)));
             // Nothing was stored: the same email is still free.
-            given().contentType(ContentType.JSON).body(Map.of("name", "ab", "email", email))
+            asAdmin().contentType(ContentType.JSON).body(Map.of("name", "ab", "email", email))
                     .post("/api/users").then().statusCode(201);
         });
     }
 
     @Test
     void wrongContentTypeAndOversizedBodiesAreRefused() throws Exception {
-        given().contentType(ContentType.TEXT).body("name=x")
+        asAdmin().contentType(ContentType.TEXT).body("name=x")
                 .post("/api/users")
                 .then().statusCode(415).contentType("application/problem+json")
                 .body("detail", containsString("application/json"));
 
         String huge = "x".repeat(200_000);
-        given().contentType(ContentType.JSON).body(Map.of("name", huge, "email", "big@example.com"))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", huge, "email", "big@example.com"))
                 .post("/api/users")
                 .then().statusCode(413).contentType("application/problem+json")
                 .body("detail", containsString("larger than the limit"));
         assertThat(postChunked("{\"name\":\"" + huge + "\",\"email\":\"chunked@example.com\"}")).isEqualTo(413);
-        given().get("/api/users?limit=200").then().statusCode(200)
+        asAdmin().get("/api/users?limit=200").then().statusCode(200)
                 .body("items.email", not(hasItem("big@example.com")), "items.email", not(hasItem("chunked@example.com")));
     }
 
@@ -185,6 +186,7 @@ class UserResourceTest {
     private int postChunked(String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(usersUrl.toURI())
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Tokens.admin())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(
                         () -> new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
                 .build();
@@ -196,11 +198,11 @@ class UserResourceTest {
 
     @Test
     void badQueryParametersAreRejected() {
-        given().get("/api/users?limit=0").then().statusCode(400).contentType("application/problem+json")
+        asAdmin().get("/api/users?limit=0").then().statusCode(400).contentType("application/problem+json")
                 .body("violations[0].field", equalTo("limit"));
-        given().get("/api/users?limit=201").then().statusCode(400);
-        given().get("/api/users?after=-1").then().statusCode(400).body("violations[0].field", equalTo("after"));
-        given().get("/api/users?limit=ten").then().statusCode(400).contentType("application/problem+json")
+        asAdmin().get("/api/users?limit=201").then().statusCode(400);
+        asAdmin().get("/api/users?after=-1").then().statusCode(400).body("violations[0].field", equalTo("after"));
+        asAdmin().get("/api/users?limit=ten").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("limit"));
     }
 
@@ -214,7 +216,7 @@ class UserResourceTest {
         Long after = 0L;
         int pages = 0;
         while (after != null) {
-            JsonPath page = given().queryParam("limit", 3).queryParam("after", after)
+            JsonPath page = asAdmin().queryParam("limit", 3).queryParam("after", after)
                     .get("/api/users").then().statusCode(200).extract().jsonPath();
             List<Long> ids = page.getList("items.id", Long.class);
             assertThat(ids.size()).isLessThanOrEqualTo(3);
@@ -228,15 +230,15 @@ class UserResourceTest {
         assertThat(pages).isGreaterThanOrEqualTo(3);
         assertThat(seen).containsAll(created).isSorted();
         assertThat(new HashSet<>(seen)).hasSameSizeAs(seen);
-        given().queryParam("after", seen.get(seen.size() - 1)).get("/api/users")
+        asAdmin().queryParam("after", seen.get(seen.size() - 1)).get("/api/users")
                 .then().statusCode(200).body("items.size()", equalTo(0), "next", nullValue());
     }
 
     @Test
     void unknownIdsAndPathsAreNotFound() {
-        given().get("/api/users/999999999").then().statusCode(404).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).header("If-Match", "*").body(Map.of("name", "x", "email", "x@example.com"))
+        asAdmin().get("/api/users/999999999").then().statusCode(404).contentType("application/problem+json");
+        asAdmin().contentType(ContentType.JSON).header("If-Match", "*").body(Map.of("name", "x", "email", "x@example.com"))
                 .put("/api/users/999999999").then().statusCode(404);
-        given().get("/api/users/abc").then().statusCode(400).contentType("application/problem+json");
+        asAdmin().get("/api/users/abc").then().statusCode(400).contentType("application/problem+json");
     }
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.platform.EmbeddedDatabaseConfigSourceFactory;
 import dev.switchboard.support.PackagedApplication;
+import dev.switchboard.support.Tokens;
 
 /** The packaged artifact started the way a container starts it: environment variables only. */
 class ContainerStartupIT {
@@ -28,7 +29,8 @@ class ContainerStartupIT {
         try (PackagedApplication app = PackagedApplication.start(PackagedApplication.datasourceEnvironment())) {
             int port = app.awaitPort(Duration.ofSeconds(90));
             HttpResponse<String> users = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users?limit=1")).build(),
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users?limit=1"))
+                            .header("Authorization", "Bearer " + Tokens.admin()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(users.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(users.body()).has("items")).isTrue();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.ChatTestClient;
 import dev.switchboard.support.PackagedApplication;
+import dev.switchboard.support.Tokens;
 
 /**
  * SIGTERM on the packaged artifact: readiness turns DOWN first while the service still answers,
@@ -54,6 +55,7 @@ class GracefulShutdownIT {
                 OutputStream out = slow.getOutputStream();
                 // The request has begun (headers and part of the body) when the platform stops the service.
                 out.write(("POST /api/users HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + Tokens.admin() + "\r\n"
                         + "Content-Length: " + body.length + "\r\n\r\n").getBytes(US_ASCII));
                 out.write(body, 0, 10);
                 out.flush();

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -21,9 +22,11 @@ import org.junit.jupiter.api.condition.DisabledIf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.identity.SelfSignedKeysConfigSourceFactory;
 import dev.switchboard.platform.EmbeddedDatabaseConfigSourceFactory;
 import dev.switchboard.support.PackagedApplication;
 import dev.switchboard.support.Prerequisites;
+import dev.switchboard.support.Tokens;
 
 /**
  * The image build ({@code ./mvnw package -Pimage}, what both Dockerfiles ship; {@code .ci/run} makes it
@@ -67,9 +70,16 @@ class ImageBuildIT {
         }
     }
 
+    private static Map<String, String> platformEnvironment() {
+        Tokens.keys();
+        Map<String, String> environment = new HashMap<>(PackagedApplication.datasourceEnvironment());
+        environment.putAll(PackagedApplication.issuerEnvironment());
+        return environment;
+    }
+
     @Test
     void servesReadinessAndProductsFromTheTestDatabase() throws Exception {
-        try (PackagedApplication app = PackagedApplication.startJar(APP, PackagedApplication.datasourceEnvironment())) {
+        try (PackagedApplication app = PackagedApplication.startJar(APP, platformEnvironment())) {
             int port = app.awaitPort(Duration.ofSeconds(90));
             int management = app.awaitManagementPort(Duration.ofSeconds(10));
             HttpClient client = HttpClient.newHttpClient();
@@ -79,6 +89,9 @@ class ImageBuildIT {
             HttpResponse<String> products = client.send(request(port, "/api/products?limit=1"), HttpResponse.BodyHandlers.ofString());
             assertThat(products.statusCode()).as(products.body()).isEqualTo(200);
             assertThat(JSON.readTree(products.body()).path("items").isArray()).isTrue();
+            HttpResponse<String> users = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users?limit=1"))
+                    .header("Authorization", "Bearer " + Tokens.admin()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(users.statusCode()).as(users.body()).isEqualTo(200);
             app.terminate();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isIn(0, 143);
             assertThat(app.output()).noneMatch(line -> line.contains("embedded PostgreSQL"));
@@ -87,10 +100,20 @@ class ImageBuildIT {
 
     @Test
     void withoutADatasourceStopsAtStartUpNamingTheVariablesToSet() throws Exception {
-        try (PackagedApplication app = PackagedApplication.startJar(APP, Map.of())) {
+        try (PackagedApplication app = PackagedApplication.startJar(APP, PackagedApplication.issuerEnvironment())) {
             assertThat(app.awaitExit(Duration.ofSeconds(60))).as("exit code").isNotZero();
             String output = String.join("\n", app.output());
             assertThat(output).contains(EmbeddedDatabaseConfigSourceFactory.DATASOURCE_VARIABLES).contains("image build")
+                    .doesNotContain("Listening on");
+        }
+    }
+
+    @Test
+    void withoutAnIssuerStopsAtStartUpNamingTheVariablesToSet() throws Exception {
+        try (PackagedApplication app = PackagedApplication.startJar(APP, PackagedApplication.datasourceEnvironment())) {
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).as("exit code").isNotZero();
+            String output = String.join("\n", app.output());
+            assertThat(output).contains(SelfSignedKeysConfigSourceFactory.ISSUER_VARIABLES).contains("no self-signed mode")
                     .doesNotContain("Listening on");
         }
     }

@@ -68,6 +68,8 @@ public final class PackagedApplication implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("SWITCHBOARD_"));
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         builder.environment().put("QUARKUS_MANAGEMENT_PORT", "0");
+        // The self-signed mode's keys, shared with the tests' own tokens (Tokens), never the user's folder.
+        builder.environment().put("SWITCHBOARD_SECURITY_KEYS_DIR", Tokens.KEYS.toAbsolutePath().toString());
         builder.environment().putAll(environment);
         try {
             return new PackagedApplication(builder.start());
@@ -86,6 +88,16 @@ public final class PackagedApplication implements AutoCloseable {
         });
         environment.put("SWITCHBOARD_EMBEDDED_DATABASE_ENABLED", "false");
         return environment;
+    }
+
+    /**
+     * What a platform gives the service to plug it into an identity provider, here one whose key is the tests'
+     * own ({@link Tokens}): the image build has no self-signed mode and will not start without it.
+     */
+    public static Map<String, String> issuerEnvironment() {
+        return Map.of("MP_JWT_VERIFY_ISSUER", Tokens.ISSUER,
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", Tokens.KEYS.resolve("public.pem").toAbsolutePath().toString(),
+                "MP_JWT_VERIFY_AUDIENCES", Tokens.AUDIENCE);
     }
 
     /**

@@ -126,6 +126,8 @@ public final class UpstreamStubs implements AutoCloseable {
                     }
                 }
                 case "text" -> response.putHeader("Content-Type", "text/plain").end("plain words, not JSON");
+                // What the caller sent as credentials: an external source must never see the client's.
+                case "headers" -> json(response, 200, new JsonObject().put("authorization", request.getHeader("Authorization")));
                 case "gate" -> {
                     Gate gate = gates.computeIfAbsent(parts[2], k -> new Gate());
                     Runnable answer = () -> json(response, 200, new JsonObject().put("gate", parts[2]));

@@ -38,6 +38,12 @@ public class UpstreamStubsTestResource implements QuarkusTestResourceLifecycleMa
         source(config, "failing", base + "/status/500");
         source(config, "missing", base + "/status/404");
         config.put("switchboard.fanout.sources.missing.retries", "2");
+        // This service's own lists, called with the caller's token (an external source never gets it).
+        source(config, "self-users", "/api/users?limit=5");
+        source(config, "self-orders", "/api/orders?limit=5");
+        source(config, "self-users-cached", "/api/users?limit=5&cached=1");
+        config.put("switchboard.fanout.sources.self-users-cached.cache-ttl", "1h");
+        source(config, "external-headers", base + "/headers");
         source(config, "refused", "http://127.0.0.1:" + unusedPort() + "/nothing");
         config.put("switchboard.fanout.sources.refused.retries", "1");
         source(config, "hanging", base + "/hang");
@@ -69,7 +75,7 @@ public class UpstreamStubsTestResource implements QuarkusTestResourceLifecycleMa
         source(config, "trimmed", base + "/delay/10/trimmed");
         config.put("switchboard.fanout.sources.trimmed.fields", "delayMs,path");
         // A path on the service itself: resolved against the random port the test server listens on.
-        source(config, "self", "/api/users?limit=2");
+        source(config, "self", "/api/products?limit=2");
         config.put("switchboard.fanout.max-in-flight", Integer.toString(MAX_IN_FLIGHT));
         config.put("switchboard.fanout.max-queued", Integer.toString(MAX_QUEUED));
         config.put("switchboard.fanout.queue-timeout", "2s");

@@ -3,12 +3,15 @@ package dev.switchboard.fanout.aggregate;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -31,15 +34,18 @@ public class AggregateResource {
 
     /**
      * Calls the chosen sources (all when none is named) at once. 200 when at least one is ok (partial
-     * results included), 502 problem+json with every outcome when none is.
+     * results included), 502 problem+json with every outcome when none is. The caller's {@code Authorization}
+     * goes to the sources on this service only, so they answer what the caller may see.
      */
     @GET
+    @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> aggregate(@QueryParam("source") List<String> source,
-            @QueryParam("deadlineMs") @Min(1) @Max(30000) Integer deadlineMs) {
+            @QueryParam("deadlineMs") @Min(1) @Max(30000) Integer deadlineMs,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<UpstreamSource> chosen = catalog.pick(source);
         Duration deadline = deadlineMs == null ? null : Duration.ofMillis(deadlineMs);
-        return fanout.aggregate(chosen, deadline).map(AggregateResource::respond);
+        return fanout.aggregate(chosen, deadline, authorization).map(AggregateResource::respond);
     }
 
     private static Response respond(Aggregate result) {

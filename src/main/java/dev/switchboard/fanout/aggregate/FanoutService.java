@@ -33,9 +33,10 @@ public class FanoutService {
      * Calls every source in {@code sources} concurrently, once permits for all of them are free.
      *
      * @param deadline caps the whole call, queueing included; null for the sources' own timeouts only
+     * @param authorization the caller's {@code Authorization} header, passed to the sources on this service; may be null
      * @return never a failure for upstream trouble; fails with a 503 problem when the in-flight bound is reached
      */
-    public Uni<Aggregate> aggregate(List<UpstreamSource> sources, Duration deadline) {
+    public Uni<Aggregate> aggregate(List<UpstreamSource> sources, Duration deadline, String authorization) {
         long start = System.nanoTime();
         long deadlineNanos = deadline == null ? SourceClient.NO_DEADLINE : start + deadline.toNanos();
         Duration maxWait = deadline == null ? Duration.ofDays(1) : deadline;
@@ -44,7 +45,7 @@ public class FanoutService {
             AtomicInteger pending = new AtomicInteger(outcomes.length);
             for (int i = 0; i < outcomes.length; i++) {
                 int index = i;
-                client.call(sources.get(i), start, deadlineNanos).onComplete(done -> {
+                client.call(sources.get(i), authorization, start, deadlineNanos).onComplete(done -> {
                     // Each permit goes back as soon as its own call is over, not when the slowest is.
                     lease.releaseOne();
                     outcomes[index] = done.result();

@@ -57,9 +57,11 @@ public class SourceClient {
      * Calls {@code source} as configured, never past {@code deadlineNanos} (a {@link System#nanoTime()}
      * instant, or {@link #NO_DEADLINE}).
      *
+     * @param authorization the caller's {@code Authorization} header (null: none), sent only to a source on this
+     *        service; such a call is then the caller's own and shares no cached answer with other callers
      * @param requestStartNanos the start of the request, the origin of {@code startedAtMs}
      */
-    public Future<SourceOutcome> call(UpstreamSource source, long requestStartNanos, long deadlineNanos) {
+    public Future<SourceOutcome> call(UpstreamSource source, String authorization, long requestStartNanos, long deadlineNanos) {
         long started = System.nanoTime();
         if (deadlineNanos != NO_DEADLINE && deadlineNanos - started <= 0) {
             SourceOutcome late = outcome(source, 0, started, requestStartNanos, Outcome.TIMEOUT, null,
@@ -67,10 +69,11 @@ public class SourceClient {
             metrics.recordCall(source.name(), late.outcome(), 0);
             return Future.succeededFuture(late);
         }
-        Call call = new Call();
-        Future<SourceOutcome> work = source.cached()
+        String credentials = source.isLocal() ? authorization : null;
+        Call call = new Call(credentials);
+        Future<SourceOutcome> work = source.cached() && credentials == null
                 ? shared.computeIfAbsent(source, s -> new SharedCalls(s.cacheTtl().toNanos()))
-                        .join(() -> guarded(source, new Call(), started, requestStartNanos), started, requestStartNanos)
+                        .join(() -> guarded(source, new Call(null), started, requestStartNanos), started, requestStartNanos)
                 : guarded(source, call, started, requestStartNanos);
         if (deadlineNanos != NO_DEADLINE) {
             // The guard bounds each attempt by the source's timeout; the request's deadline varies per

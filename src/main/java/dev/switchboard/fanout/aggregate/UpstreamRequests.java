@@ -41,11 +41,17 @@ class UpstreamRequests {
         }
     }
 
-    /** State shared by the requests of one call: how many were sent, and the bodies still being read. */
+    /** State shared by the requests of one call: its credentials, how many were sent, and the bodies still being read. */
     static final class Call {
+        private final String authorization;
         private final AtomicInteger requests = new AtomicInteger();
         private final Set<CappedBody> open = ConcurrentHashMap.newKeySet();
         private volatile boolean abandoned;
+
+        /** @param authorization the {@code Authorization} header to send; null for none */
+        Call(String authorization) {
+            this.authorization = authorization;
+        }
 
         int requests() {
             return requests.get();
@@ -95,8 +101,8 @@ class UpstreamRequests {
     }
 
     // The one place where a request to a source is built: headers every upstream call needs go here.
-    private static RequestOptions request(String url, long idleMillis) {
-        return new RequestOptions()
+    private static RequestOptions request(String url, long idleMillis, String authorization) {
+        RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(url)
                 .setFollowRedirects(false)
@@ -104,6 +110,7 @@ class UpstreamRequests {
                 .putHeader(HttpHeaders.USER_AGENT, "switchboard-fanout")
                 // Closes a silent connection soon after the deadline instead of leaving it to linger.
                 .setIdleTimeout(idleMillis);
+        return authorization == null ? options : options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     }
 
     private Future<Reply> send(String url, long idleMillis, Call call, CappedBody body) {
@@ -112,7 +119,7 @@ class UpstreamRequests {
         }
         call.requests.incrementAndGet();
         call.open.add(body);
-        return client.request(request(url, idleMillis))
+        return client.request(request(url, idleMillis, call.authorization))
                 .compose(request -> {
                     body.attach(request);
                     return request.send().compose(response -> body.read(response).map(content -> {

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.data.OrderRepository;
 import dev.switchboard.data.ProductRepository;
+import dev.switchboard.data.User;
 import dev.switchboard.data.UserRepository;
 import dev.switchboard.fanout.dashboard.Dashboard.Counts;
 import dev.switchboard.fanout.dashboard.Dashboard.Newest;
@@ -37,13 +38,15 @@ public class DashboardService {
     private record Timed<T>(T value, QueryTiming timing) {
     }
 
-    public Uni<Dashboard> dashboard(int newest) {
+    /** @param withEmails whether the newest users keep their email (the caller is an admin) */
+    public Uni<Dashboard> dashboard(int newest, boolean withEmails) {
         long start = System.nanoTime();
         return Uni.combine().all().unis(
                 timed("users.count", start, users::count),
                 timed("products.count", start, products::count),
                 timed("orders.count", start, orders::count),
-                timed("users.newest", start, () -> users.newest(newest)),
+                timed("users.newest", start, () -> users.newest(newest)
+                        .map(list -> withEmails ? list : list.stream().map(User::withoutEmail).toList())),
                 timed("products.newest", start, () -> products.newest(newest)),
                 timed("orders.newest", start, () -> orders.newest(newest)))
                 .asTuple()

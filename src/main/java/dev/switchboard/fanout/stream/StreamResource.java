@@ -2,6 +2,7 @@ package dev.switchboard.fanout.stream;
 
 import java.util.List;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Uni;
  * ({@code message}) event with JSON data; the last one is named {@code done}.
  */
 @Path("/api")
+@PermitAll
 public class StreamResource {
 
     private final Countdowns countdowns;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.Management;
 import dev.switchboard.support.Upstreams;
+import dev.switchboard.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -206,8 +207,8 @@ class AggregateResourceTest {
     @Test
     void theDefaultSourcesAreThisServicesOwnListsCalledOverHttp() {
         // The tests configure stub sources, so the defaults are handed over directly: same code path,
-        // real HTTP to this service on its random port.
-        Aggregate result = fanout.aggregate(List.copyOf(SourceCatalog.defaults().values()), null)
+        // real HTTP to this service on its random port, with an admin's token (users and orders need one).
+        Aggregate result = fanout.aggregate(List.copyOf(SourceCatalog.defaults().values()), null, "Bearer " + Tokens.admin())
                 .await().atMost(Duration.ofSeconds(10));
         assertThat(result.sources()).extracting(SourceOutcome::name).containsExactly("users", "products", "orders");
         assertThat(result.complete()).isTrue();

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -53,7 +54,7 @@ class DashboardResourceTest {
     Pool pool;
 
     private static long create(String path, Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post(path)
+        return Tokens.asAdmin().contentType(ContentType.JSON).body(body).post(path)
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }
 

@@ -1,0 +1,54 @@
+package dev.switchboard.identity;
+
+import java.time.Instant;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.switchboard.platform.Problem;
+import dev.switchboard.platform.ProblemException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** Guest tokens: a name typed in, a short-lived token back, for public reads and the chat. */
+@Path("/api/auth")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class GuestResource {
+
+    /** Letters, digits, spaces inside, dots, dashes and underscores: no parentheses, so no name can fake the guest mark. */
+    static final String NAME = "[\\p{L}\\p{N}._-]([\\p{L}\\p{N} ._-]*[\\p{L}\\p{N}._-])?";
+
+    public record GuestRequest(@NotNull @Size(min = 1, max = 32) @Pattern(regexp = NAME,
+            message = "1 to 32 letters, digits, spaces, '.', '_' or '-', not starting or ending with a space") String name) {
+    }
+
+    @RegisterForReflection
+    public record GuestToken(String token, Instant expiresAt, String name) {
+    }
+
+    private final TokenIssuer issuer;
+
+    GuestResource(TokenIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    /** Not reactive on purpose: Quarkus runs it on a worker thread, off the event loop, for the RSA signature. */
+    @POST
+    @Path("guest")
+    @PermitAll
+    public GuestToken guest(@Valid @NotNull GuestRequest request) {
+        if (!issuer.guestsEnabled()) {
+            throw new ProblemException(Problem.of(404, "Not Found", "Guest tokens are not enabled on this service"));
+        }
+        TokenIssuer.Issued issued = issuer.guest(request.name());
+        return new GuestToken(issued.token(), issued.expiresAt(), TokenIssuer.markedGuestName(request.name()));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.identity;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Identity settings of the service itself. Token verification is configured with smallrye-jwt's own keys
+ * ({@code mp.jwt.verify.*}); in the self-signed mode {@link SelfSignedKeysConfigSourceFactory} sets them.
+ */
+@ConfigMapping(prefix = "switchboard.security")
+public interface SecurityConfig {
+
+    enum Mode {
+        /** No issuer configured (default build): the service signs and verifies its own tokens. */
+        SELF_SIGNED,
+        /** An identity provider issues the tokens ({@code mp.jwt.verify.issuer} and its keys are set). */
+        EXTERNAL
+    }
+
+    /** Chosen at start-up: {@code self-signed} when no issuer is configured, else {@code external}. Not set by hand. */
+    @WithDefault("external")
+    Mode mode();
+
+    /** Where the self-signed mode keeps its key pair and {@code admin.token}; default beside the embedded database's data. */
+    Optional<String> keysDir();
+
+    SelfSigned selfSigned();
+
+    Guests guests();
+
+    /** How long the admin token written at start-up (self-signed mode) stays valid. */
+    @WithDefault("12h")
+    Duration adminTokenLifetime();
+
+    interface SelfSigned {
+        /** The {@code iss} of the service's own tokens. */
+        @WithDefault("switchboard-local")
+        String issuer();
+
+        /** The {@code aud} of the service's own tokens. */
+        @WithDefault("switchboard")
+        String audience();
+    }
+
+    interface Guests {
+        /**
+         * {@code POST /api/auth/guest}; default on in the self-signed mode, off in the external one (there it
+         * also needs {@code smallrye.jwt.sign.key.location}, a key whose public half the verifier trusts).
+         */
+        Optional<Boolean> enabled();
+
+        /** Lifetime of a guest token. */
+        @WithDefault("1h")
+        Duration lifetime();
+    }
+}

@@ -29,8 +29,11 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.switchboard.identity.Roles;
+import dev.switchboard.identity.SelfSignedKeysConfigSourceFactory;
 import dev.switchboard.platform.EmbeddedDatabaseConfigSourceFactory;
 import dev.switchboard.support.Management;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -49,6 +52,7 @@ class DeploymentManifestsTest {
     private static final Path KUBERNETES = Path.of("deploy", "kubernetes");
     private static final Path COMPOSE = Path.of("deploy", "compose.yaml");
     private static final Path NGINX = Path.of("deploy", "nginx.conf");
+    private static final Path KEYCLOAK_REALM = Path.of("deploy", "keycloak", "switchboard-realm.json");
     private static final List<Path> DOCKERFILES = List.of(
             Path.of("src", "main", "docker", "Dockerfile.jvm"), Path.of("src", "main", "docker", "Dockerfile.native"));
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -164,9 +168,12 @@ class DeploymentManifestsTest {
     void environmentVariablesNameConfigurationTheServiceReads() throws IOException {
         Set<String> readable = new HashSet<>();
         config.getPropertyNames().forEach(name -> readable.add(environmentName(name)));
+        // Read by smallrye-jwt; the tests run in the self-signed mode, where the key location is not set.
+        readable.addAll(SelfSignedKeysConfigSourceFactory.ISSUER_VARIABLES);
 
         Map<String, String> kubernetes = deploymentEnvironment();
         assertThat(kubernetes.keySet()).containsAll(EmbeddedDatabaseConfigSourceFactory.DATASOURCE_VARIABLES)
+                .containsAll(SelfSignedKeysConfigSourceFactory.ISSUER_VARIABLES)
                 .contains("SWITCHBOARD_EMBEDDED_DATABASE_ENABLED");
         assertThat(readable).as("configuration read by the service").containsAll(kubernetes.keySet());
         assertThat(kubernetes.get("SWITCHBOARD_EMBEDDED_DATABASE_ENABLED")).isEqualTo("false");
@@ -174,8 +181,49 @@ class DeploymentManifestsTest {
         Map<String, String> compose = new HashMap<>();
         single(COMPOSE).at("/services/switchboard/environment").fields()
                 .forEachRemaining(e -> compose.put(e.getKey(), e.getValue().asText()));
-        assertThat(compose.keySet()).containsAll(EmbeddedDatabaseConfigSourceFactory.DATASOURCE_VARIABLES);
+        assertThat(compose.keySet()).containsAll(EmbeddedDatabaseConfigSourceFactory.DATASOURCE_VARIABLES)
+                .containsAll(SelfSignedKeysConfigSourceFactory.ISSUER_VARIABLES);
         assertThat(readable).containsAll(compose.keySet());
+    }
+
+    /**
+     * Keycloak cannot run here: its realm export is read instead. Its tokens must carry what the service checks:
+     * the audience the manifests configure, the admin role in the claim roles are read from, and an email.
+     */
+    @Test
+    void theKeycloakRealmIssuesTokensTheServiceAccepts() throws IOException {
+        JsonNode realm = new ObjectMapper().readTree(KEYCLOAK_REALM.toFile());
+        String issuerPath = "/realms/" + realm.path("realm").asText();
+        assertThat(realm.path("enabled").asBoolean()).isTrue();
+        assertThat(realm.at("/roles/realm").findValuesAsText("name")).contains(Roles.ADMIN);
+
+        Map<String, String> kubernetes = deploymentEnvironment();
+        Map<String, String> compose = new HashMap<>();
+        single(COMPOSE).at("/services/switchboard/environment").fields()
+                .forEachRemaining(e -> compose.put(e.getKey(), e.getValue().asText()));
+        for (Map<String, String> environment : List.of(kubernetes, compose)) {
+            assertThat(environment.get("MP_JWT_VERIFY_ISSUER")).endsWith(issuerPath);
+            assertThat(environment.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")).endsWith(issuerPath + "/protocol/openid-connect/certs");
+        }
+        assertThat(kubernetes.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")).startsWith(kubernetes.get("MP_JWT_VERIFY_ISSUER"));
+
+        List<JsonNode> mappers = new ArrayList<>();
+        realm.path("clients").forEach(client -> client.path("protocolMappers").forEach(mappers::add));
+        assertThat(mappers).filteredOn(m -> m.path("protocolMapper").asText().equals("oidc-audience-mapper"))
+                .extracting(m -> m.at("/config/included.custom.audience").asText())
+                .containsOnly(kubernetes.get("MP_JWT_VERIFY_AUDIENCES"), compose.get("MP_JWT_VERIFY_AUDIENCES"));
+        assertThat(mappers).filteredOn(m -> m.path("protocolMapper").asText().equals("oidc-usermodel-realm-role-mapper"))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.at("/config/claim.name").asText()).isEqualTo(config.getValue("smallrye.jwt.path.groups", String.class));
+                    assertThat(m.at("/config/access.token.claim").asText()).isEqualTo("true");
+                });
+        assertThat(mappers).filteredOn(m -> m.at("/config/claim.name").asText().equals("email"))
+                .singleElement().satisfies(m -> assertThat(m.at("/config/access.token.claim").asText()).isEqualTo("true"));
+
+        JsonNode keycloak = single(COMPOSE).at("/services/keycloak");
+        assertThat(keycloak.path("command").toString()).contains("--import-realm");
+        assertThat(keycloak.path("volumes").toString()).contains("./keycloak/" + KEYCLOAK_REALM.getFileName());
+        assertThat(keycloak.at("/environment/KC_HOSTNAME").asText() + issuerPath).isEqualTo(compose.get("MP_JWT_VERIFY_ISSUER"));
     }
 
     @Test

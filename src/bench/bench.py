@@ -7,6 +7,7 @@ on exit, whatever the exit.
 """
 import argparse
 import atexit
+import base64
 import datetime
 import glob
 import json
@@ -258,6 +259,42 @@ class Server:
 _starts = iter(range(1, 1 << 30))
 
 
+class Tokens:
+    """The bench's own identity provider: an RSA key pair made with openssl, whose public key Switchboard is
+    configured to trust (its external mode, as the image build needs one), and RS256 tokens signed with it."""
+
+    ISSUER, AUDIENCE = "switchboard-bench", "switchboard"
+
+    def __init__(self, directory):
+        os.makedirs(directory, exist_ok=True)
+        self.private_pem = os.path.join(directory, "private.pem")
+        self.public_pem = os.path.join(directory, "public.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                        "-out", self.private_pem], check=True, capture_output=True)
+        os.chmod(self.private_pem, 0o600)
+        subprocess.run(["openssl", "pkey", "-in", self.private_pem, "-pubout", "-out", self.public_pem],
+                       check=True, capture_output=True)
+
+    def jvm_options(self):
+        return [f"-Dmp.jwt.verify.issuer={self.ISSUER}", f"-Dmp.jwt.verify.publickey.location={self.public_pem}",
+                f"-Dmp.jwt.verify.audiences={self.AUDIENCE}"]
+
+    def mint(self, groups=(), ttl_s=3600, **claims):
+        now = int(time.time())
+        payload = dict(iss=self.ISSUER, aud=self.AUDIENCE, sub="bench", iat=now, exp=now + ttl_s,
+                       groups=list(groups), **claims)
+        def b64(data):
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+        signing_input = b64(json.dumps({"alg": "RS256", "typ": "JWT"}).encode()) + "." + b64(json.dumps(payload).encode())
+        signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", self.private_pem], input=signing_input.encode(),
+                                   check=True, capture_output=True).stdout
+        return signing_input + "." + b64(signature)
+
+
+TOKENS = None  # made in main(), before the first start
+ADMIN_ROLE = "switchboard-admin"
+
+
 _management_ports = {}
 
 
@@ -291,7 +328,7 @@ def switchboard_cmd(port, pg, extra=(), jvm=(), java="java", native=None):
         # Every load client connects from 127.0.0.1: lift the chat's connection caps.
         "-Dswitchboard.chat.max-connections=1000000",
         "-Dswitchboard.chat.max-connections-per-address=1000000",
-    ] + list(extra) + ([] if native else ["-jar", JAR]))
+    ] + TOKENS.jvm_options() + list(extra) + ([] if native else ["-jar", JAR]))
 
 
 def node_env(args):
@@ -323,8 +360,8 @@ def has_class(fragment):
 
 # --- HTTP load (wrk) ------------------------------------------------------------------------------
 
-def wrk(url_base, path_template, connections, duration_s, id_max=1):
-    env = dict(os.environ, PATH_TEMPLATE=path_template, ID_MAX=str(id_max))
+def wrk(url_base, path_template, connections, duration_s, id_max=1, authorization=None):
+    env = dict(os.environ, PATH_TEMPLATE=path_template, ID_MAX=str(id_max), AUTHORIZATION=authorization or "")
     threads = max(1, min(2, connections))
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s", "--timeout", "5s",
                           "-s", os.path.join(LOAD, "http.lua"), url_base],
@@ -347,9 +384,9 @@ def idle_cores(pids, trees, seconds=3):
     return cpu_seconds(before, cpu_ticks(pids, trees)) / (time.monotonic() - t0)
 
 
-def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id_max=1):
+def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id_max=1, authorization=None):
     before = cpu_ticks(pids, trees)
-    r = wrk(url_base, path_template, c, duration_s, id_max)
+    r = wrk(url_base, path_template, c, duration_s, id_max, authorization)
     after = cpu_ticks(pids, trees)
     cpu = cpu_seconds(before, after)
     r["concurrency"] = c
@@ -458,8 +495,12 @@ def startup(args, cfg, procs, pg, results):
 
 
 def database(args, cfg, procs, pg, results):
+    """GET /api/users/{id} on every server; Switchboard's needs a token (an admin's, so every id may be read),
+    the peers check none. Switchboard also serves GET /api/products/{id}, the same kind of read without a
+    token: the difference between the two is what verifying the token costs."""
     users = 10000
     out = {"users": users, "pool": DB_POOL, "servers": {}, "pgbench": {}, "pgbenchPrepared": {}}
+    bearer = "Bearer " + TOKENS.mint(groups=[ADMIN_ROLE])
     sb_port, py_port, node_port = free_port(), free_port(), free_port()
     servers = [
         Server("switchboard", "Switchboard", switchboard_cmd(sb_port, pg),
@@ -475,13 +516,25 @@ def database(args, cfg, procs, pg, results):
         proc = start_server(procs, server)
         base = server.ready_url.rsplit("/api/", 1)[0]
         pids, trees = [proc.pid], [pg.postmaster]
-        wrk(base, "/api/users/{id}", max(cfg["db_concurrency"]), cfg["http_warmup_s"], users)  # warm-up
+        authorization = bearer if server.key == "switchboard" else None
+        wrk(base, "/api/users/{id}", max(cfg["db_concurrency"]), cfg["http_warmup_s"], users, authorization)  # warm-up
         idle = idle_cores(pids, trees)
         log(f"  {server.label:28s} idle after warm-up: {idle:.3f} cores busy (with PostgreSQL)")
         # highest concurrency first: the JIT has longest to settle before the low-load figures
-        runs = sorted((measured_wrk(server, pids, trees, base, "/api/users/{id}", c, cfg["http_duration_s"], users)
+        runs = sorted((measured_wrk(server, pids, trees, base, "/api/users/{id}", c, cfg["http_duration_s"], users,
+                                    authorization)
                        for c in sorted(cfg["db_concurrency"], reverse=True)), key=lambda r: r["concurrency"])
         out["servers"][server.key] = {"label": server.label, "runs": runs, "idleCoresBusyAfterWarmup": idle}
+        if server.key == "switchboard":
+            wrk(base, "/api/products/{id}", max(cfg["db_concurrency"]), cfg["http_warmup_s"], users)  # warm-up
+            products = sorted((measured_wrk(server, pids, trees, base, "/api/products/{id}", c, cfg["http_duration_s"], users)
+                               for c in sorted(cfg["db_concurrency"], reverse=True)), key=lambda r: r["concurrency"])
+            out["switchboardProductsWithoutToken"] = {"label": "Switchboard GET /api/products/{id}, no token",
+                                                      "runs": products}
+            for with_token, without in zip(runs, products):
+                share = 1 - without["serverCpuMsPerRequest"] / max(1e-9, with_token["serverCpuMsPerRequest"])
+                log(f"  token verification c={with_token['concurrency']:<4d} {share:6.1%} of a users request's CPU "
+                    f"({with_token['serverCpuMsPerRequest']:.3f} vs {without['serverCpuMsPerRequest']:.3f} ms/req)")
         procs.stop(proc)
     for key, mode in (("pgbench", "simple"), ("pgbenchPrepared", "prepared")):
         for c in cfg["db_concurrency"]:
@@ -827,7 +880,7 @@ def machine(args):
 
 
 def main():
-    global JAR
+    global JAR, TOKENS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--long", action="store_true", help="longer runs and more concurrency levels")
     parser.add_argument("--only", default="startup,database,fanout,chat,replicas",
@@ -857,6 +910,7 @@ def main():
     os.makedirs(os.path.join(args.out, "logs"))
     procs = Processes(os.path.join(args.out, "logs"))
     pg = Postgres(procs, args.postgres_option)
+    TOKENS = Tokens(os.path.join(args.out, "keys"))
 
     def cleanup(*_):
         pg.stop()  # fast shutdown first: it disconnects the servers' pools instead of waiting for them
@@ -886,6 +940,8 @@ def main():
     wait_until(lambda: http_ok(health_url(port)), 120, proc, "Switchboard")
     procs.stop(proc)
     pg.psql("switchboard", "INSERT INTO users (name, email) SELECT 'User ' || g, 'user' || g || '@example.com' "
+                           "FROM generate_series(1, 10000) g; "
+                           "INSERT INTO products (name, price_cents, stock) SELECT 'Product ' || g, 100 + g, 1000 "
                            "FROM generate_series(1, 10000) g; ANALYZE")
 
     only = args.only.split(",")

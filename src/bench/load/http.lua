@@ -1,7 +1,13 @@
 -- wrk script shared by every HTTP workload. PATH_TEMPLATE may contain {id}, replaced by a random
--- id in 1..ID_MAX per request. At the end it prints one JSON line with the figures we keep.
+-- id in 1..ID_MAX per request; AUTHORIZATION, when set, is sent as the Authorization header. At the
+-- end it prints one JSON line with the figures we keep.
 local template = os.getenv("PATH_TEMPLATE") or "/"
 local id_max = tonumber(os.getenv("ID_MAX") or "1")
+local authorization = os.getenv("AUTHORIZATION")
+local headers = {}
+if authorization and authorization ~= "" then
+  headers["Authorization"] = authorization
+end
 local counter = 0
 
 function init(args)
@@ -10,7 +16,7 @@ end
 
 request = function()
   local path = template:gsub("{id}", tostring(math.random(1, id_max)))
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, headers)
 end
 
 done = function(summary, latency, requests)

@@ -140,7 +140,7 @@ class ChatReplicasIT {
         options.add("-Dquarkus.management.port=" + managementPort);
         database.forEach((key, value) -> options.add("-D" + key + "=" + value));
         options.add("-Dswitchboard.chat.replica-timeout=3s");
-        options.add("-Dswitchboard.security.keys-dir=" + Tokens.KEYS.toAbsolutePath());
+        PackagedApplication.identityProperties().forEach((key, value) -> options.add("-D" + key + "=" + value));
         List<String> command = PackagedApplication.command(options);
         File log = Path.of("target", "chat-replica-" + name + ".log").toFile();
         Files.deleteIfExists(log.toPath());

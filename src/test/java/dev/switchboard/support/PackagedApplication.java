@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +70,7 @@ public final class PackagedApplication implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("SWITCHBOARD_"));
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         builder.environment().put("QUARKUS_MANAGEMENT_PORT", "0");
-        // The self-signed mode's keys, shared with the tests' own tokens (Tokens), never the user's folder.
-        builder.environment().put("SWITCHBOARD_SECURITY_KEYS_DIR", Tokens.KEYS.toAbsolutePath().toString());
+        identityProperties().forEach((property, value) -> builder.environment().put(variable(property), value));
         builder.environment().putAll(environment);
         try {
             return new PackagedApplication(builder.start());
@@ -83,7 +84,7 @@ public final class PackagedApplication implements AutoCloseable {
         Map<String, String> environment = new HashMap<>();
         PostgresTestResource.database().forEach((property, value) -> {
             if (!property.contains(".jdbc.")) {
-                environment.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value);
+                environment.put(variable(property), value);
             }
         });
         environment.put("SWITCHBOARD_EMBEDDED_DATABASE_ENABLED", "false");
@@ -95,9 +96,31 @@ public final class PackagedApplication implements AutoCloseable {
      * own ({@link Tokens}): the image build has no self-signed mode and will not start without it.
      */
     public static Map<String, String> issuerEnvironment() {
-        return Map.of("MP_JWT_VERIFY_ISSUER", Tokens.ISSUER,
-                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", Tokens.KEYS.resolve("public.pem").toAbsolutePath().toString(),
-                "MP_JWT_VERIFY_AUDIENCES", Tokens.AUDIENCE);
+        Map<String, String> environment = new HashMap<>();
+        issuerProperties().forEach((property, value) -> environment.put(variable(property), value));
+        return environment;
+    }
+
+    /**
+     * How the artifact under test accepts the tests' tokens ({@link Tokens}, whose key pair this makes if no
+     * application has yet): the default build's self-signed mode on the tests' key folder, never the user's;
+     * the native executable, an image build without that mode, through the same public key as an identity
+     * provider's.
+     */
+    public static Map<String, String> identityProperties() {
+        Tokens.keys();
+        return isNative() ? issuerProperties()
+                : Map.of("switchboard.security.keys-dir", Tokens.KEYS.toAbsolutePath().toString());
+    }
+
+    private static Map<String, String> issuerProperties() {
+        return Map.of("mp.jwt.verify.issuer", Tokens.ISSUER,
+                "mp.jwt.verify.publickey.location", Tokens.KEYS.resolve("public.pem").toAbsolutePath().toString(),
+                "mp.jwt.verify.audiences", Tokens.AUDIENCE);
+    }
+
+    private static String variable(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     /**
@@ -109,12 +132,8 @@ public final class PackagedApplication implements AutoCloseable {
      */
     public static List<String> command(List<String> options) {
         Path output = buildOutputDirectory();
-        Properties artifact = new Properties();
-        try (Reader in = Files.newBufferedReader(output.resolve("quarkus-artifact.properties"))) {
-            artifact.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("No packaged artifact in " + output + ": run ./mvnw package first", e);
-        }
+        Properties artifact = artifact().orElseThrow(() -> new IllegalStateException(
+                "No packaged artifact in " + output + ": run ./mvnw package first"));
         Path path = output.resolve(artifact.getProperty("path")).toAbsolutePath();
         List<String> command = new ArrayList<>();
         switch (artifact.getProperty("type")) {
@@ -135,7 +154,20 @@ public final class PackagedApplication implements AutoCloseable {
 
     /** Whether the artifact under test is the native executable (for the tests that only a jar can pass). */
     public static boolean isNative() {
-        return command(List.of()).size() == 1;
+        return artifact().map(artifact -> "native".equals(artifact.getProperty("type"))).orElse(false);
+    }
+
+    /** What Quarkus recorded of the artifact it built, if it has built one yet (tests run before packaging). */
+    private static Optional<Properties> artifact() {
+        Properties artifact = new Properties();
+        try (Reader in = Files.newBufferedReader(buildOutputDirectory().resolve("quarkus-artifact.properties"))) {
+            artifact.load(in);
+            return Optional.of(artifact);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path buildOutputDirectory() {

@@ -26,6 +26,7 @@ public class GuestResource {
     /** Letters, digits, spaces inside, dots, dashes and underscores: no parentheses, so no name can fake the guest mark. */
     static final String NAME = "[\\p{L}\\p{N}._-]([\\p{L}\\p{N} ._-]*[\\p{L}\\p{N}._-])?";
 
+    @RegisterForReflection
     public record GuestRequest(@NotNull @Size(min = 1, max = 32) @Pattern(regexp = NAME,
             message = "1 to 32 letters, digits, spaces, '.', '_' or '-', not starting or ending with a space") String name) {
     }

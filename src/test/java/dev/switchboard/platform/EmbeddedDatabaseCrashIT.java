@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.support.PackagedApplication;
+import dev.switchboard.support.Tokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -181,6 +182,7 @@ class EmbeddedDatabaseCrashIT {
     private Written createUser(int port) throws Exception {
         String email = "crash-" + UUID.randomUUID() + "@example.com";
         HttpRequest create = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users"))
+                .header("Authorization", "Bearer " + Tokens.admin())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", "Crash", "email", email))))
                 .build();
@@ -190,7 +192,8 @@ class EmbeddedDatabaseCrashIT {
     }
 
     private void assertReadBack(int port, Written user) throws Exception {
-        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users/" + user.id())).build(),
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users/" + user.id()))
+                .header("Authorization", "Bearer " + Tokens.admin()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(read.statusCode()).as("the user written before the kill: " + read.body()).isEqualTo(200);
         assertThat(JSON.readTree(read.body()).path("email").asText()).isEqualTo(user.email());

@@ -2,6 +2,8 @@ package dev.switchboard.chat;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -9,6 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** A stored chat message; also its wire form, with {@code "type":"message"}. */
 @RegisterForReflection
 @JsonPropertyOrder({ "type", "id", "room", "from", "text", "at" })
+@Schema(requiredProperties = { "type", "id", "room", "from", "text", "at" })
 public record ChatMessage(long id, String room, String from, String text, Instant at) implements ChatFrame {
 
     @JsonProperty("type")

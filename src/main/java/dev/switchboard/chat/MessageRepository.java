@@ -6,6 +6,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -78,6 +80,7 @@ public class MessageRepository {
     }
 
     @RegisterForReflection
+    @Schema(requiredProperties = { "room", "online", "lastMessageId" })
     public record RoomSummary(String room, long online, long lastMessageId) {
     }
 

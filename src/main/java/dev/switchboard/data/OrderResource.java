@@ -20,7 +20,16 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.switchboard.identity.Owners;
+import dev.switchboard.platform.ApiDocs;
 import dev.switchboard.platform.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -28,6 +37,8 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/orders")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Orders")
+@APIResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE)
 public class OrderResource {
 
     private final OrderService service;
@@ -47,6 +58,8 @@ public class OrderResource {
     /** Admins list anyone's orders (all, or one user's); others their own, with or without {@code userId}. */
     @GET
     @Authenticated
+    @Operation(operationId = "listOrders", summary = "A page of orders (of one user with userId), by id")
+    @APIResponse(responseCode = "200", description = "A page")
     public Uni<Page<Order>> list(
             @QueryParam("userId") @Positive Long userId,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
@@ -67,6 +80,9 @@ public class OrderResource {
     @GET
     @Path("{id}")
     @Authenticated
+    @Operation(operationId = "getOrder", summary = "One order with its items")
+    @APIResponse(responseCode = "200", description = "The order", content = @Content(schema = @Schema(implementation = Order.class)))
+    @APIResponse(responseCode = "404", ref = ApiDocs.NOT_FOUND)
     public Uni<Order> get(@PathParam("id") long id) {
         return orders.findById(id)
                 .call(order -> owners.require(() -> order == null ? Uni.createFrom().nullItem() : users.emailOf(order.userId())))
@@ -76,6 +92,12 @@ public class OrderResource {
     /** Admins place orders for anyone; others for the user with their token's email only. */
     @POST
     @Authenticated
+    @Operation(operationId = "placeOrder", summary = "Place an order: checks and takes the stock of every item in one transaction")
+    @Parameter(ref = ApiDocs.IDEMPOTENCY_KEY)
+    @APIResponse(responseCode = "201", description = "Placed", headers = @Header(ref = ApiDocs.LOCATION),
+            content = @Content(schema = @Schema(implementation = Order.class)))
+    @APIResponse(responseCode = "404", ref = ApiDocs.ORDER_NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocs.STOCK_SHORTAGE)
     public Uni<Response> place(@Valid @NotNull OrderInput input, @Context HttpHeaders headers) {
         return owners.require(() -> users.emailOf(input.userId()))
                 .flatMap(allowed -> creates.create("/api/orders", headers, input, tx -> service.place(tx, input)

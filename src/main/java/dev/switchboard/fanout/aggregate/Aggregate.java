@@ -2,6 +2,8 @@ package dev.switchboard.fanout.aggregate;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -12,6 +14,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param elapsedMs wall time of the whole request, queueing included
  */
 @RegisterForReflection
+@Schema(requiredProperties = { "complete", "elapsedMs", "sources" })
 public record Aggregate(boolean complete, long elapsedMs, List<SourceOutcome> sources) {
 
     @JsonIgnore

@@ -15,10 +15,20 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.switchboard.platform.ApiDocs;
 import dev.switchboard.platform.Problem;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/aggregate")
+@Tag(name = "Fan-out")
 public class AggregateResource {
 
     static final String COMPLETE_HEADER = "X-Fanout-Complete";
@@ -40,9 +50,19 @@ public class AggregateResource {
     @GET
     @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> aggregate(@QueryParam("source") List<String> source,
+    @Operation(operationId = "aggregate", summary = "Call the configured sources at once and list each outcome")
+    @APIResponse(responseCode = "200", description = "At least one source was ok (X-Fanout-Complete says whether all were)",
+            headers = { @Header(ref = ApiDocs.FANOUT_COMPLETE), @Header(ref = ApiDocs.SERVER_TIMING) },
+            content = @Content(schema = @Schema(implementation = Aggregate.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocs.SOURCE_BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = ApiDocs.FANOUT_FAILED)
+    @APIResponse(responseCode = "503", ref = ApiDocs.FANOUT_BUSY)
+    public Uni<Response> aggregate(
+            @Parameter(description = "Source names to call (all when none); each must be configured")
+            @QueryParam("source") List<String> source,
+            @Parameter(description = "Caps the whole request in ms, waiting for a slot included")
             @QueryParam("deadlineMs") @Min(1) @Max(30000) Integer deadlineMs,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<UpstreamSource> chosen = catalog.pick(source);
         Duration deadline = deadlineMs == null ? null : Duration.ofMillis(deadlineMs);
         return fanout.aggregate(chosen, deadline, authorization).map(AggregateResource::respond);

@@ -2,6 +2,8 @@ package dev.switchboard.fanout.aggregate;
 
 import java.util.Locale;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -19,10 +21,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(requiredProperties = { "name", "outcome", "attempts", "startedAtMs", "elapsedMs" })
 public record SourceOutcome(String name, Outcome outcome, Integer status, String reason, int attempts,
-        long startedAtMs, long elapsedMs, JsonNode body) {
+        long startedAtMs, long elapsedMs,
+        @Schema(description = "The upstream's JSON body, any JSON value", implementation = Object.class) JsonNode body) {
 
     @RegisterForReflection
+    @Schema(enumeration = { "ok", "cached", "error", "timeout", "circuit-open" })
     public enum Outcome {
         @JsonProperty("ok")
         OK,

@@ -10,10 +10,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.switchboard.identity.Owners;
+import dev.switchboard.platform.ApiDocs;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/dashboard")
+@Tag(name = "Fan-out")
 public class DashboardResource {
 
     private final DashboardService dashboards;
@@ -28,6 +34,9 @@ public class DashboardResource {
     @GET
     @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "dashboard", summary = "Counts and the newest users, products and orders, read concurrently")
+    @APIResponse(responseCode = "200", description = "The dashboard")
+    @APIResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE)
     public Uni<Dashboard> dashboard(@QueryParam("limit") @DefaultValue("5") @Min(1) @Max(50) int limit) {
         return owners.isAdmin().flatMap(admin -> dashboards.dashboard(limit, admin));
     }

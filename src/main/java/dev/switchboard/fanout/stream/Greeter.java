@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import dev.switchboard.fanout.VertxTimers;
 import dev.switchboard.fanout.stream.StreamEvents.Done;
 import dev.switchboard.fanout.stream.StreamEvents.GreetingEvent;
@@ -21,10 +23,12 @@ public class Greeter {
 
     /** One name's greeting, with when each part happened (ms from the request start). */
     @RegisterForReflection
+    @Schema(requiredProperties = { "name", "hello", "goodbye", "helloAtMs", "goodbyeAtMs" })
     public record Greeting(String name, String hello, String goodbye, long helloAtMs, long goodbyeAtMs) {
     }
 
     @RegisterForReflection
+    @Schema(requiredProperties = { "greetings", "delayMs", "elapsedMs" })
     public record Greetings(List<Greeting> greetings, long delayMs, long elapsedMs) {
     }
 

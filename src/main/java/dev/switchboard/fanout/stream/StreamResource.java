@@ -15,6 +15,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import dev.switchboard.fanout.stream.Greeter.Greetings;
@@ -29,6 +34,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api")
 @PermitAll
+@Tag(name = "Streams")
 public class StreamResource {
 
     private final Countdowns countdowns;
@@ -45,7 +51,10 @@ public class StreamResource {
     @Path("countdown")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "countdown", summary = "Events {name, n} from from down to 1, one per period, then done")
     public Multi<OutboundSseEvent> countdown(@Context Sse sse,
+            @Parameter(schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = StreamInputs.MAX_NAME_LENGTH,
+                    pattern = "\\S"))
             @QueryParam("name") @DefaultValue("Countdown") String name,
             @QueryParam("from") @DefaultValue("10") @Min(1) @Max(3600) int from,
             @QueryParam("periodMs") @DefaultValue("1000") @Min(10) @Max(60000) int periodMs) {
@@ -57,7 +66,11 @@ public class StreamResource {
     @Path("countdowns")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "countdowns", summary = "Several countdowns merged into one stream, then one done")
     public Multi<OutboundSseEvent> countdowns(@Context Sse sse,
+            @Parameter(required = true, description = "name:from, with a name of 1 to 64 characters and from 1 to 3600",
+                    schema = @Schema(type = SchemaType.ARRAY, minItems = 1, maxItems = StreamInputs.MAX_COUNTDOWNS,
+                            implementation = String.class))
             @QueryParam("c") List<String> c,
             @QueryParam("periodMs") @DefaultValue("1000") @Min(10) @Max(60000) int periodMs) {
         return events(sse, "countdowns", countdowns.merged(StreamInputs.countdowns("c", c), periodMs));
@@ -67,7 +80,11 @@ public class StreamResource {
     @GET
     @Path("greet")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Greetings> greet(@QueryParam("name") List<String> name,
+    @Operation(operationId = "greet", summary = "A hello and, after delayMs, a goodbye for each name, all at once")
+    public Uni<Greetings> greet(
+            @Parameter(required = true, description = "Names of 1 to 64 characters, not blank",
+                    schema = @Schema(type = SchemaType.ARRAY, minItems = 1, maxItems = StreamInputs.MAX_NAMES, implementation = String.class))
+            @QueryParam("name") List<String> name,
             @QueryParam("delayMs") @DefaultValue("1000") @Min(0) @Max(60000) int delayMs) {
         return greeter.greet(StreamInputs.names("name", name), delayMs);
     }
@@ -77,7 +94,10 @@ public class StreamResource {
     @Path("greet")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<OutboundSseEvent> greetStream(@Context Sse sse, @QueryParam("name") List<String> name,
+    public Multi<OutboundSseEvent> greetStream(@Context Sse sse,
+            @Parameter(required = true, description = "Names of 1 to 64 characters, not blank",
+                    schema = @Schema(type = SchemaType.ARRAY, minItems = 1, maxItems = StreamInputs.MAX_NAMES, implementation = String.class))
+            @QueryParam("name") List<String> name,
             @QueryParam("delayMs") @DefaultValue("1000") @Min(0) @Max(60000) int delayMs) {
         return events(sse, "greet", greeter.stream(StreamInputs.names("name", name), delayMs));
     }

@@ -74,6 +74,7 @@ public final class ChatTestClient implements AutoCloseable {
                 if (last) {
                     JsonObject frame = new JsonObject(partial.toString());
                     partial.setLength(0);
+                    DocumentedProtocol.chatFrame(frame.getMap());
                     frames.add(frame);
                     unread.add(frame);
                 }

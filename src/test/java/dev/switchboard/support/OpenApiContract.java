@@ -24,6 +24,10 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.RestAssuredRequest;
 import com.atlassian.oai.validator.restassured.RestAssuredResponse;
 
+import io.quarkus.test.junit.callback.QuarkusTestAfterAllCallback;
+import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
+import io.quarkus.test.junit.callback.QuarkusTestContext;
+import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
 import io.restassured.filter.FilterContext;
 import io.restassured.filter.OrderedFilter;
@@ -54,8 +58,13 @@ import io.swagger.v3.parser.core.models.ParseOptions;
  * A request that the document refuses and the service refuses too (any 4xx) is what bad-input tests do: fine.
  * Only requests to the application's own HTTP port under {@code /api/} are checked (not the management port,
  * not the upstream stubs).
+ * <p>
+ * A {@code @QuarkusTest} runs in the application's class loader, with a RestAssured of its own: there the filter
+ * is installed and the violations checked through Quarkus' test callbacks (registered as services too); a
+ * {@code @QuarkusIntegrationTest} runs in JUnit's, through JUnit's callbacks.
  */
-public final class OpenApiContract implements BeforeAllCallback, AfterAllCallback {
+public final class OpenApiContract implements BeforeAllCallback, AfterAllCallback, QuarkusTestBeforeEachCallback,
+        QuarkusTestAfterAllCallback {
 
     /** Headers whose presence the document must announce, status by status. */
     static final Set<String> DOCUMENTED_HEADERS = Set.of("location", "etag", "idempotent-replayed", "retry-after",
@@ -67,18 +76,35 @@ public final class OpenApiContract implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (!RestAssured.filters().contains(CHECK)) {
-            RestAssured.filters(CHECK);
-        }
-        VIOLATIONS.clear();
+        install();
+    }
+
+    @Override
+    public void beforeEach(QuarkusTestMethodContext context) {
+        install();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        failOnViolations(context.getDisplayName());
+    }
+
+    @Override
+    public void afterAll(QuarkusTestContext context) {
+        failOnViolations(context.getTestInstance().getClass().getSimpleName());
+    }
+
+    private static synchronized void install() {
+        if (!RestAssured.filters().contains(CHECK)) {
+            RestAssured.filters(CHECK);
+        }
+    }
+
+    private static void failOnViolations(String testClass) {
         if (!VIOLATIONS.isEmpty()) {
             List<String> seen = List.copyOf(VIOLATIONS);
             VIOLATIONS.clear();
-            throw new AssertionError(seen.size() + " answer(s) during " + context.getDisplayName()
+            throw new AssertionError(seen.size() + " answer(s) during " + testClass
                     + " contradict the OpenAPI document:\n" + String.join("\n", seen));
         }
     }

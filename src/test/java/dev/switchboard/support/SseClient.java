@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +48,14 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    private final String path;
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
     private Thread reader;
     private boolean ended;
 
-    private SseClient(HttpResponse<InputStream> response) {
+    private SseClient(String path, HttpResponse<InputStream> response) {
+        this.path = path;
         this.response = response;
     }
 
@@ -60,7 +64,7 @@ public final class SseClient implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
                 .header("Accept", accept).timeout(Duration.ofSeconds(10)).GET().build();
         try {
-            return new SseClient(CLIENT.send(request, BodyHandlers.ofInputStream()));
+            return new SseClient(URI.create(pathAndQuery).getPath(), CLIENT.send(request, BodyHandlers.ofInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -85,7 +89,7 @@ public final class SseClient implements AutoCloseable {
         for (String line = line(deadline, timeout); line != null; line = line(deadline, timeout)) {
             if (line.isEmpty()) {
                 if (data != null) {
-                    return new Event(name, data.toString(), System.nanoTime());
+                    return documented(new Event(name, data.toString(), System.nanoTime()));
                 }
                 name = "message";
             } else if (line.startsWith("event:")) {
@@ -96,6 +100,17 @@ public final class SseClient implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    // Every event's data holds exactly the fields the README lists for it.
+    private Event documented(Event event) {
+        Set<String> fields = new TreeSet<>();
+        event.json().fieldNames().forEachRemaining(fields::add);
+        List<String> problems = DocumentedProtocol.streamEvent(path, event.name(), fields);
+        if (!problems.isEmpty()) {
+            throw new AssertionError("SSE event " + event + " on " + path + " differs from the README: " + problems);
+        }
+        return event;
     }
 
     /** Every event until the server ends the stream. */

@@ -115,10 +115,10 @@ public class OpenApiDocument implements OASFilter {
         Schema violations = array(ref("Violation")).description("Each invalid field or parameter and why");
         components.addSchema("ValidationProblem", problem("The request is invalid; violations, when present, name each"
                 + " field or parameter", Map.of("violations", violations)));
-        components.addSchema("SourceProblem", problem("A bad fan-out parameter, naming unknown sources", Map.of(
+        components.addSchema("SourceProblem", problem("A bad fan-out parameter; unknownSources names the source names"
+                + " that are not configured", Map.of(
                 "violations", violations,
-                "unknownSources", array(string(null)).description("The source names that are not configured")),
-                "violations"));
+                "unknownSources", array(string(null)).description("The source names that are not configured"))));
         components.addSchema("StaleWriteProblem", problem("The row has changed since it was read", Map.of(
                 "currentVersion", integer("int64", "The row's version now"),
                 "currentETag", string("The row's ETag now, for the next If-Match")),

@@ -1,5 +1,6 @@
 package dev.switchboard.platform;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
@@ -40,6 +42,9 @@ public class OpenApiDocument implements OASFilter {
     private static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
     private static final String KEY_REUSED = "IdempotencyKeyReused";
     private static final String INTERNAL_ERROR = "InternalError";
+    private static final String UNAUTHORIZED = "Unauthorized";
+    private static final String FORBIDDEN = "Forbidden";
+    private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     private static final String REPLAYED = "Idempotent-Replayed";
     private static final String RETRY_AFTER = "Retry-After";
 
@@ -82,9 +87,31 @@ public class OpenApiDocument implements OASFilter {
                 created.addHeader(REPLAYED, OASFactory.createHeader().ref(HEADERS + REPLAYED));
             }
         }
+        security(operation);
         addIfAbsent(responses, "406", NOT_ACCEPTABLE);
         addIfAbsent(responses, "500", INTERNAL_ERROR);
         responses.getAPIResponses().values().forEach(OpenApiDocument::eventStreamAsText);
+    }
+
+    /**
+     * Quarkus gives the operations of {@code @RolesAllowed} and {@code @Authenticated} methods a bearer requirement
+     * (and bare 401 and 403 answers, replaced here by problems); an optional one (an empty alternative) can only
+     * be refused for an invalid token. Public operations say so with an empty list.
+     */
+    private static void security(Operation operation) {
+        List<SecurityRequirement> requirements = operation.getSecurity();
+        if (requirements == null || requirements.isEmpty()) {
+            operation.setSecurity(new ArrayList<>());
+            return;
+        }
+        boolean optional = requirements.stream().anyMatch(r -> r.getSchemes() == null || r.getSchemes().isEmpty());
+        APIResponses responses = operation.getResponses();
+        responses.addAPIResponse("401", OASFactory.createAPIResponse().ref(RESPONSES + UNAUTHORIZED));
+        if (optional) {
+            responses.removeAPIResponse("403");
+        } else {
+            responses.addAPIResponse("403", OASFactory.createAPIResponse().ref(RESPONSES + FORBIDDEN));
+        }
     }
 
     private static boolean takes(List<Parameter> parameters, String component) {
@@ -149,6 +176,8 @@ public class OpenApiDocument implements OASFilter {
                 + " same Idempotency-Key (nothing was created this time)", false, string(null).addEnumeration("true")));
         components.addHeader(RETRY_AFTER, header("Seconds to wait before retrying", true,
                 integer("int32", null).minimum(java.math.BigDecimal.ZERO)));
+        components.addHeader(WWW_AUTHENTICATE, header("Bearer, with error=\"invalid_token\" when the token sent is not"
+                + " valid (RFC 6750)", true, string(null).pattern("^Bearer")));
         components.addHeader(ApiDocs.FANOUT_COMPLETE, header("true when every source was ok", true,
                 string(null).addEnumeration("true").addEnumeration("false")));
         components.addHeader(ApiDocs.SERVER_TIMING, header("One entry per source: name;dur=<ms>;desc=\"<outcome>\"", true,
@@ -184,6 +213,11 @@ public class OpenApiDocument implements OASFilter {
         components.addResponse(UNSUPPORTED_MEDIA_TYPE, problemResponse("The body is not application/json", "Problem"));
         components.addResponse(KEY_REUSED, problemResponse("The Idempotency-Key was used on this endpoint with another"
                 + " body", "Problem"));
+        components.addResponse(UNAUTHORIZED, problemResponse("No bearer token, or one that is not valid (expired, wrong"
+                + " issuer, audience or signature)", "Problem")
+                .addHeader(WWW_AUTHENTICATE, headerRef(WWW_AUTHENTICATE)));
+        components.addResponse(FORBIDDEN, problemResponse("The token is valid but does not allow this request (its role,"
+                + " or it is not the owner's)", "Problem"));
         components.addResponse(INTERNAL_ERROR, problemResponse("An unexpected failure (logged by the service)", "Problem"));
         components.addResponse(ApiDocs.DATABASE_UNAVAILABLE, problemResponse("The database did not answer in time, or a"
                 + " concurrent update got in the way; nothing was changed, retry after Retry-After", "Problem")

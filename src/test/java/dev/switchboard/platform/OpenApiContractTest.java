@@ -36,6 +36,11 @@ class OpenApiContractTest {
             String name = method + " " + path;
             assertThat(operation.getOperationId()).as(name).isNotBlank();
             assertThat(operation.getResponses()).as(name).containsKeys("400", "406", "500");
+            // Every operation states its security: [] when public, a bearer requirement otherwise (then 401 can come).
+            assertThat(operation.getSecurity()).as(name).isNotNull();
+            if (!operation.getSecurity().isEmpty()) {
+                assertThat(resolve(api, operation.getResponses().get("401")).getHeaders()).as(name).containsKey("WWW-Authenticate");
+            }
             operation.getResponses().forEach((status, response) -> {
                 if (status.charAt(0) == '4' || status.charAt(0) == '5') {
                     assertThat(resolve(api, response).getContent()).as(name + " " + status).containsOnlyKeys(PROBLEM);

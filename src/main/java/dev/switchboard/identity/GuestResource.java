@@ -13,6 +13,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.switchboard.platform.ApiDocs;
 import dev.switchboard.platform.Problem;
 import dev.switchboard.platform.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -21,6 +27,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Identity")
 public class GuestResource {
 
     /** Letters, digits, spaces inside, dots, dashes and underscores: no parentheses, so no name can fake the guest mark. */
@@ -32,6 +39,7 @@ public class GuestResource {
     }
 
     @RegisterForReflection
+    @Schema(requiredProperties = { "token", "expiresAt", "name" })
     public record GuestToken(String token, Instant expiresAt, String name) {
     }
 
@@ -45,6 +53,9 @@ public class GuestResource {
     @POST
     @Path("guest")
     @PermitAll
+    @Operation(operationId = "guestToken", summary = "A short-lived guest token for public reads and the chat")
+    @APIResponse(responseCode = "200", description = "The token; name is the name as others see it, marked as a guest's")
+    @APIResponse(responseCode = "404", ref = ApiDocs.NOT_FOUND)
     public GuestToken guest(@Valid @NotNull GuestRequest request) {
         if (!issuer.guestsEnabled()) {
             throw new ProblemException(Problem.of(404, "Not Found", "Guest tokens are not enabled on this service"));

@@ -23,6 +23,9 @@ public final class ApiDocs {
     public static final String FANOUT_COMPLETE = "X-Fanout-Complete";
     public static final String SERVER_TIMING = "Server-Timing";
 
+    /** The bearer JWT security scheme (quarkus.smallrye-openapi.security-scheme-name). */
+    public static final String BEARER = "bearer";
+
     // Request header parameters (components/parameters).
     public static final String IF_MATCH = "IfMatch";
     public static final String IDEMPOTENCY_KEY = "IdempotencyKey";

@@ -52,7 +52,8 @@ class OpenApiContractTest {
     @Test
     void aGoodAnswerPasses() {
         OpenApiInteractionValidator validator = OpenApiContract.validator(RestAssured.port);
-        var report = validator.validate(SimpleRequest.Builder.get("/api/users").withQueryParam("limit", "2").build(),
+        var report = validator.validate(SimpleRequest.Builder.get("/api/users").withQueryParam("limit", "2")
+                .withHeader("Authorization", "Bearer a.b.c").build(),
                 json(200, "{\"items\":[{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@example.com\",\"version\":1,"
                         + "\"createdAt\":\"2026-12-04T10:00:00Z\"}],\"next\":null}").build());
         assertThat(OpenApiContract.verdict(report, 200)).isEmpty();
@@ -65,6 +66,10 @@ class OpenApiContractTest {
         assertRefused(SimpleRequest.Builder.get("/api/users").build(),
                 json(200, "{\"items\":[],\"next\":null,\"total\":0}"), "total");
         assertRefused(SimpleRequest.Builder.get("/api/users").build(), json(418, problem(418)), "418");
+        // Security: a 401 must carry its challenge, and an operation that needs a token must not answer without one.
+        assertRefused(SimpleRequest.Builder.get("/api/users").build(), json(401, problem(401)), "WWW-Authenticate");
+        assertRefused(SimpleRequest.Builder.get("/api/users").build(), json(200, "{\"items\":[],\"next\":null}"),
+                "security");
         assertRefused(SimpleRequest.Builder.get("/api/products/1").build(),
                 json(200, "{\"id\":1,\"name\":\"x\",\"priceCents\":1,\"stock\":1,\"version\":1,"
                         + "\"createdAt\":\"2026-12-04T10:00:00Z\"}").withHeader("ETag", "\"1\"").withHeader("Retry-After", "1"),
@@ -80,7 +85,7 @@ class OpenApiContractTest {
 
     @Test
     void aRequestTheDocumentRefusesMustNotBeAccepted() {
-        Request tooMany = SimpleRequest.Builder.get("/api/users").withQueryParam("limit", "201").build();
+        Request tooMany = SimpleRequest.Builder.get("/api/products").withQueryParam("limit", "201").build();
         String page = "{\"items\":[],\"next\":null}";
         var report = OpenApiContract.validator(RestAssured.port).validate(tooMany, json(200, page).build());
         assertThat(OpenApiContract.verdict(report, 200)).singleElement().asString()

@@ -7,8 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.ApiOperation;
+import com.atlassian.oai.validator.model.Body;
+import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.RestAssuredRequest;
 import com.atlassian.oai.validator.restassured.RestAssuredResponse;
@@ -29,6 +34,7 @@ import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
 import io.quarkus.test.junit.callback.QuarkusTestContext;
 import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
+import io.restassured.authentication.PreemptiveOAuth2HeaderScheme;
 import io.restassured.filter.FilterContext;
 import io.restassured.filter.OrderedFilter;
 import io.restassured.response.Response;
@@ -153,6 +159,11 @@ public final class OpenApiContract implements BeforeAllCallback, AfterAllCallbac
             if (message.getLevel() != ValidationReport.Level.ERROR) {
                 continue;
             }
+            // The validator's regex engine (ECMAScript 5) has no Unicode property classes such as \p{L}, which the
+            // guest name's pattern uses (ECMAScript 2018 has them): those patterns are not judged here.
+            if (message.getKey().endsWith("schema.pattern") && message.getMessage().contains("\\p{")) {
+                continue;
+            }
             boolean aboutRequest = message.getKey().startsWith("validation.request");
             if (!aboutRequest || status < 400) {
                 wrong.add((aboutRequest ? "the document refuses this request, the service accepted it: " : "")
@@ -195,7 +206,7 @@ public final class OpenApiContract implements BeforeAllCallback, AfterAllCallbac
                 return response;
             }
             ValidationReport report = validator(uri.getPort())
-                    .validate(RestAssuredRequest.of(request), RestAssuredResponse.of(response));
+                    .validate(withAuthorization(request), RestAssuredResponse.of(response));
             List<String> wrong = verdict(report, response.statusCode());
             if (!wrong.isEmpty()) {
                 String violation = request.getMethod() + " " + uri.getRawPath()
@@ -205,6 +216,59 @@ public final class OpenApiContract implements BeforeAllCallback, AfterAllCallbac
                 throw new AssertionError("The answer contradicts the OpenAPI document: " + violation);
             }
             return response;
+        }
+
+        // given().auth().oauth2(token) adds its header after the filters: the validator is shown it all the same.
+        private static Request withAuthorization(FilterableRequestSpecification request) {
+            Request seen = RestAssuredRequest.of(request);
+            if (!(request.getAuthenticationScheme() instanceof PreemptiveOAuth2HeaderScheme oauth2)
+                    || !seen.getHeaderValues("Authorization").isEmpty()) {
+                return seen;
+            }
+            Map<String, Collection<String>> headers = new HashMap<>(seen.getHeaders());
+            headers.put("Authorization", List.of("Bearer " + oauth2.getAccessToken()));
+            return new Request() {
+                @Override
+                public String getPath() {
+                    return seen.getPath();
+                }
+
+                @Override
+                public Method getMethod() {
+                    return seen.getMethod();
+                }
+
+                @Override
+                public Optional<String> getBody() {
+                    return seen.getBody();
+                }
+
+                @Override
+                public Optional<Body> getRequestBody() {
+                    return seen.getRequestBody();
+                }
+
+                @Override
+                public Collection<String> getQueryParameters() {
+                    return seen.getQueryParameters();
+                }
+
+                @Override
+                public Collection<String> getQueryParameterValues(String name) {
+                    return seen.getQueryParameterValues(name);
+                }
+
+                @Override
+                public Map<String, Collection<String>> getHeaders() {
+                    return headers;
+                }
+
+                @Override
+                public Collection<String> getHeaderValues(String name) {
+                    return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                            .flatMap(h -> h.getValue().stream()).toList();
+                }
+            };
         }
 
         // After the other filters (logging, for instance), just before the request is sent.

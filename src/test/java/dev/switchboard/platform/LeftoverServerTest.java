@@ -102,9 +102,13 @@ class LeftoverServerTest {
         assertThat(server.isAlive()).as("stopped with SIGINT, a fast shutdown for PostgreSQL").isFalse();
     }
 
-    /** A process that ends on SIGINT, as PostgreSQL's server does after its fast shutdown. */
+    /**
+     * A process that ends on SIGINT, as PostgreSQL's server does after its fast shutdown. Its handlers are set to
+     * the default first: a build started in the background by a non-interactive shell passes SIGINT and SIGQUIT
+     * down ignored, and a plain {@code sleep} would then outlive every signal but SIGKILL.
+     */
     private ProcessHandle startStandIn() throws IOException {
-        standIn = new ProcessBuilder("sleep", "300").start();
+        standIn = new ProcessBuilder("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; sleep 300").start();
         return standIn.toHandle();
     }
 

@@ -4,11 +4,14 @@ One reader connects over a socket whose receive buffer is 4 KiB, reads its welco
 `senders` clients each send `rate` messages of about `size` bytes per second for `seconds`; a watcher
 reads everything. Afterwards the slow reader reads what reached it, up to its close frame. Prints one
 JSON line: what was sent and acked, the ids the watcher got, and what the slow reader got.
+Each client connects with its own token, from the environment: CHAT_TOKENS, a JSON object of tokens by
+client name (slow, watcher, sender0, sender1, ...).
 
-usage: slow_consumer_load.py PORT ROOM SECONDS SENDERS RATE SIZE
+usage: CHAT_TOKENS='{...}' slow_consumer_load.py PORT ROOM SECONDS SENDERS RATE SIZE
 """
 import asyncio
 import json
+import os
 import socket
 import sys
 import time
@@ -16,16 +19,24 @@ import time
 import websockets
 
 
+TOKENS = json.loads(os.environ["CHAT_TOKENS"])
+
+
+def connect(url, name, **options):
+    return websockets.connect(url, extra_headers={"Authorization": f"Bearer {TOKENS[name]}"},
+                              ping_interval=None, max_size=None, **options)
+
+
 async def main(port, room, seconds, senders, rate, size):
-    url = f"ws://127.0.0.1:{port}/chat/{room}?name="
+    url = f"ws://127.0.0.1:{port}/chat/{room}"
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", port))
-    slow = await websockets.connect(url + "slow", sock=sock, ping_interval=None, max_size=None)
+    slow = await connect(url, "slow", sock=sock)
     await slow.recv()  # the welcome; from now on it reads nothing until the load is over
 
-    watcher = await websockets.connect(url + "watcher", ping_interval=None, max_size=None)
+    watcher = await connect(url, "watcher")
     await watcher.recv()
     seen = []
 
@@ -42,7 +53,7 @@ async def main(port, room, seconds, senders, rate, size):
     acked, refused = [], []
 
     async def send(i):
-        ws = await websockets.connect(url + f"sender{i}", ping_interval=None, max_size=None)
+        ws = await connect(url, f"sender{i}")
         await ws.recv()
         answered = 0
 

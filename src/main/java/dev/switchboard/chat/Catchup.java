@@ -60,11 +60,11 @@ final class Catchup {
      * The member's first frame: its history and who is here. The frame is encoded by the connection's
      * own event loop when it is written, so a large history never holds up the chat loop.
      */
-    void welcome(Room room, Member member, MessageRepository.Recent recent, boolean epochChanged, List<String> presence) {
+    void welcome(Room room, Member member, MessageRepository.Recent recent, boolean epochChanged, List<ChatUser> presence) {
         if (member.closing || !room.members.contains(member)) {
             return;
         }
-        ChatFrames.Welcome welcome = new ChatFrames.Welcome(member.room, member.name, recent.epoch(), epochChanged,
+        ChatFrames.Welcome welcome = new ChatFrames.Welcome(member.room, member.user.name(), member.user.user(), recent.epoch(), epochChanged,
                 presenceTracker.forWelcome(room, presence), recent.messages(), recent.truncated());
         delivery.send(member, Frame.encodedLater(() -> encoder.bytes(welcome)));
         member.delivered = recent.lastId();

@@ -29,7 +29,8 @@ import io.vertx.pgclient.SslMode;
  * {@code LISTEN}/{@code NOTIFY} on one channel. Notifications carry ids, never message bodies:
  * <ul>
  * <li>{@code m <last id> <room>}: messages up to that id are stored in the room;</li>
- * <li>{@code j <replica> <room> <name>} and {@code l <replica> <room> <name>}: someone joined or left.</li>
+ * <li>{@code j <replica> <room> <length of user> <user><name>} and the same with {@code l}: a connection of that
+ * user joined or left (the length keeps any character of a subject or name from being taken for a separator).</li>
  * </ul>
  * Notifications sent while the listener is disconnected are lost: when it is listening again, the
  * service replays what it missed from the tables.
@@ -43,25 +44,25 @@ public class ChatBackplane {
     public interface Listener {
         void messagesStored(String room, long lastId);
 
-        void presenceChanged(boolean joined, String room, String name);
+        void presenceChanged(boolean joined, String room, ChatUser user);
 
         /** The listener is (again) subscribed: anything may have been missed before this. */
         void listening();
     }
 
     private static final String JOIN = """
-            WITH ins AS (INSERT INTO chat_presence (replica, connection, room, name) VALUES ($1, $2, $3, $4)
-                         ON CONFLICT DO NOTHING RETURNING room, name)
-            SELECT pg_notify($5, 'j ' || $1 || ' ' || room || ' ' || name) FROM ins""";
+            WITH ins AS (INSERT INTO chat_presence (replica, connection, room, user_id, name) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT DO NOTHING RETURNING room, user_id, name)
+            SELECT pg_notify($6, 'j ' || $1 || ' ' || room || ' ' || length(user_id) || ' ' || user_id || name) FROM ins""";
 
     private static final String LEAVE = """
-            WITH del AS (DELETE FROM chat_presence WHERE replica = $1 AND connection = $2 RETURNING room, name)
-            SELECT pg_notify($3, 'l ' || $1 || ' ' || room || ' ' || name) FROM del""";
+            WITH del AS (DELETE FROM chat_presence WHERE replica = $1 AND connection = $2 RETURNING room, user_id, name)
+            SELECT pg_notify($3, 'l ' || $1 || ' ' || room || ' ' || length(user_id) || ' ' || user_id || name) FROM del""";
 
     private static final String PRESENT = """
-            SELECT p.name FROM chat_presence p JOIN chat_replicas r ON r.id = p.replica
+            SELECT p.user_id, p.name FROM chat_presence p JOIN chat_replicas r ON r.id = p.replica
             WHERE p.room = $1 AND r.seen_at > now() - make_interval(secs => $2)
-            ORDER BY p.joined_at, p.name""";
+            ORDER BY p.joined_at, p.user_id""";
 
     /**
      * Removes replicas whose heartbeat stopped, with their presence, telling everyone who left. Never the
@@ -69,12 +70,12 @@ public class ChatBackplane {
      */
     private static final String REAP = """
             WITH dead AS (DELETE FROM chat_replicas WHERE seen_at < now() - make_interval(secs => $1) AND id <> $3 RETURNING id),
-            gone AS (DELETE FROM chat_presence p USING dead WHERE p.replica = dead.id RETURNING p.replica, p.room, p.name)
-            SELECT pg_notify($2, 'l ' || replica || ' ' || room || ' ' || name) FROM gone""";
+            gone AS (DELETE FROM chat_presence p USING dead WHERE p.replica = dead.id RETURNING p.replica, p.room, p.user_id, p.name)
+            SELECT pg_notify($2, 'l ' || replica || ' ' || room || ' ' || length(user_id) || ' ' || user_id || name) FROM gone""";
 
     private static final String GONE = """
-            WITH gone AS (DELETE FROM chat_presence WHERE replica = $1 RETURNING room, name)
-            SELECT pg_notify($2, 'l ' || $1 || ' ' || room || ' ' || name) FROM gone""";
+            WITH gone AS (DELETE FROM chat_presence WHERE replica = $1 RETURNING room, user_id, name)
+            SELECT pg_notify($2, 'l ' || $1 || ' ' || room || ' ' || length(user_id) || ' ' || user_id || name) FROM gone""";
 
     private final Pool pool;
     private final Vertx vertx;
@@ -220,18 +221,19 @@ public class ChatBackplane {
         return register().flatMap(x -> {
             List<Tuple> batch = new ArrayList<>();
             for (Presence p : List.copyOf(present)) {
-                batch.add(Tuple.of(replica, p.connection(), p.room(), p.name(), config.channel()));
+                batch.add(Tuple.of(replica, p.connection(), p.room(), p.user().user(), p.user().name(), config.channel()));
             }
             return batch.isEmpty() ? Uni.createFrom().voidItem()
                     : pool.preparedQuery(JOIN).executeBatch(batch).replaceWithVoid();
         });
     }
 
-    public record Presence(String connection, String room, String name) {
+    public record Presence(String connection, String room, ChatUser user) {
     }
 
-    public Uni<Void> join(String connection, String room, String name) {
-        return pool.preparedQuery(JOIN).execute(Tuple.of(replica, connection, room, name, config.channel()))
+    public Uni<Void> join(String connection, String room, ChatUser user) {
+        return pool.preparedQuery(JOIN)
+                .execute(Tuple.of(replica, connection, room, user.user(), user.name(), config.channel()))
                 .replaceWithVoid();
     }
 
@@ -240,34 +242,28 @@ public class ChatBackplane {
     }
 
     private static final String PRESENT_ELSEWHERE = """
-            SELECT p.name FROM chat_presence p JOIN chat_replicas r ON r.id = p.replica
+            SELECT p.user_id, p.name FROM chat_presence p JOIN chat_replicas r ON r.id = p.replica
             WHERE p.room = $1 AND p.replica <> $3 AND r.seen_at > now() - make_interval(secs => $2)""";
 
-    /** Names present in the room on the other live replicas (this replica knows its own best). */
-    public Uni<List<String>> presentElsewhere(String room) {
+    /** Users present in the room on the other live replicas, one entry per connection (this replica knows its own best). */
+    public Uni<List<ChatUser>> presentElsewhere(String room) {
         return pool.preparedQuery(PRESENT_ELSEWHERE)
                 .execute(Tuple.of(room, config.replicaTimeout().toMillis() / 1000.0, replica))
-                .map(ChatBackplane::names);
+                .map(ChatBackplane::users);
     }
 
-    private static List<String> names(Iterable<Row> rows) {
-        List<String> names = new ArrayList<>();
-        for (Row row : rows) {
-            names.add(row.getString(0));
-        }
-        return names;
-    }
-
-    /** Names present in the room on every live replica, earliest first. */
-    public Uni<List<String>> present(String room) {
+    /** Users present in the room on every live replica, one entry per connection, earliest first. */
+    public Uni<List<ChatUser>> present(String room) {
         return pool.preparedQuery(PRESENT).execute(Tuple.of(room, config.replicaTimeout().toMillis() / 1000.0))
-                .map(rows -> {
-                    List<String> names = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        names.add(row.getString(0));
-                    }
-                    return names;
-                });
+                .map(ChatBackplane::users);
+    }
+
+    private static List<ChatUser> users(Iterable<Row> rows) {
+        List<ChatUser> users = new ArrayList<>();
+        for (Row row : rows) {
+            users.add(new ChatUser(row.getString(0), row.getString(1)));
+        }
+        return users;
     }
 
     /** Stops listening and removes this replica with its presence (others see them leave). */
@@ -292,9 +288,12 @@ public class ChatBackplane {
                 int space = payload.indexOf(' ', 2);
                 listener.messagesStored(payload.substring(space + 1), Long.parseLong(payload, 2, space, 10));
             } else if (payload.startsWith("j ") || payload.startsWith("l ")) {
-                String[] parts = payload.split(" ", 4);
-                if (parts.length == 4 && !parts[1].equals(replica)) {
-                    listener.presenceChanged(payload.charAt(0) == 'j', parts[2], parts[3]);
+                String[] parts = payload.split(" ", 5);
+                if (parts.length == 5 && !parts[1].equals(replica)) {
+                    // PostgreSQL's length() counts characters, not UTF-16 units.
+                    int userEnd = parts[4].offsetByCodePoints(0, Integer.parseInt(parts[3]));
+                    ChatUser user = new ChatUser(parts[4].substring(0, userEnd), parts[4].substring(userEnd));
+                    listener.presenceChanged(payload.charAt(0) == 'j', parts[2], user);
                 }
             }
         } catch (RuntimeException e) {

@@ -72,6 +72,12 @@ public interface ChatConfig {
     Optional<List<String>> allowedOrigins();
 
     /**
+     * Rooms that only some may enter: names or patterns with {@code *} (e.g. {@code team-*}). A caller enters one
+     * when its token's {@code rooms} claim names the room (or a pattern matching it), or it is an admin.
+     */
+    Optional<List<String>> privateRooms();
+
+    /**
      * How often each connection is pinged (the framework's auto-ping is set to this); one that has not
      * answered or sent anything for two intervals is closed.
      */
@@ -105,6 +111,11 @@ public interface ChatConfig {
     @WithDefault("64")
     @Min(1)
     int maxConnectionsPerAddress();
+
+    /** Open chat connections per user (the token's subject) on this replica; more are refused with close code 1013. */
+    @WithDefault("16")
+    @Min(1)
+    int maxConnectionsPerUser();
 
     /**
      * Header naming the client's address when the service runs behind a trusted proxy (e.g.

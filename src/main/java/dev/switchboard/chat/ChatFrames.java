@@ -14,17 +14,18 @@ final class ChatFrames {
     }
 
     /**
-     * The first frame. {@code epoch} names this incarnation of the room's ids; {@code epochChanged} says the
-     * client's {@code since} belonged to another one (the room was reset), so it got the recent history instead.
+     * The first frame. {@code name} and {@code user} are the connection's own, from its token. {@code epoch} names
+     * this incarnation of the room's ids; {@code epochChanged} says the client's {@code since} belonged to another
+     * one (the room was reset), so it got the recent history instead.
      */
     @RegisterForReflection
-    @JsonPropertyOrder({ "type", "room", "name", "epoch", "epochChanged", "presence", "history", "truncated" })
-    record Welcome(String type, String room, String name, String epoch,
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean epochChanged, List<String> presence,
+    @JsonPropertyOrder({ "type", "room", "name", "user", "epoch", "epochChanged", "presence", "history", "truncated" })
+    record Welcome(String type, String room, String name, String user, String epoch,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean epochChanged, List<ChatUser> presence,
             List<ChatMessage> history, boolean truncated) implements ChatFrame {
-        Welcome(String room, String name, String epoch, boolean epochChanged, List<String> presence,
+        Welcome(String room, String name, String user, String epoch, boolean epochChanged, List<ChatUser> presence,
                 List<ChatMessage> history, boolean truncated) {
-            this("welcome", room, name, epoch, epochChanged, presence, history, truncated);
+            this("welcome", room, name, user, epoch, epochChanged, presence, history, truncated);
         }
     }
 
@@ -37,10 +38,10 @@ final class ChatFrames {
         }
     }
 
-    /** {@code join} or {@code leave}. */
+    /** {@code join} (a user's first connection to the room) or {@code leave} (its last one closed). */
     @RegisterForReflection
-    @JsonPropertyOrder({ "type", "room", "name" })
-    record Presence(String type, String room, String name) implements ChatFrame {
+    @JsonPropertyOrder({ "type", "room", "name", "user" })
+    record Presence(String type, String room, String name, String user) implements ChatFrame {
     }
 
     /** A message (the one with {@code ref}, when the client gave one) was not sent, or a frame was refused. */

@@ -9,9 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.switchboard.platform.StorableText;
-
-/** What a valid room, name, origin and frame are; each check answers null or what is wrong. */
+/** What a valid room, origin and frame are; each check answers null or what is wrong. */
 final class ChatRules {
 
     static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -22,27 +20,6 @@ final class ChatRules {
 
     static String roomProblem(String room) {
         return room != null && ROOM.matcher(room).matches() ? null : "invalid room: use " + ROOM_RULE;
-    }
-
-    static String nameProblem(String name) {
-        if (name == null || name.isEmpty()) {
-            return "name is required: ?name=<1 to 32 characters>";
-        }
-        int length = name.codePointCount(0, name.length());
-        if (length > 32) {
-            return "invalid name: at most 32 characters";
-        }
-        if (name.isBlank()) {
-            return "invalid name: it is blank";
-        }
-        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
-            return "invalid name: control characters are not allowed";
-        }
-        String unstorable = StorableText.Rule.problem(name);
-        if (unstorable != null) {
-            return "invalid name: it " + unstorable;
-        }
-        return null;
     }
 
     /** Browsers send Origin: allow the server's own origin and the configured ones; clients without it are allowed. */

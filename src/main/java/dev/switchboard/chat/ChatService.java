@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import dev.switchboard.platform.DatabaseConfig;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.UserData;
@@ -76,7 +78,8 @@ public class ChatService implements ChatBackplane.Listener {
         // A second past PostgreSQL's own statement timeout: an insert it never answers fails too.
         this.writer = new MessageWriter(config, messages, registry, delivery, catchup, encoder, metrics, loop,
                 database.statementTimeoutDuration().plusSeconds(1));
-        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.maxConnectionsPerUser());
         this.heartbeat = new Heartbeat(registry, metrics, config);
         this.shutdown = new ChatShutdown(registry, writer, loop);
     }
@@ -90,8 +93,11 @@ public class ChatService implements ChatBackplane.Listener {
 
     // ---------------------------------------------------------------- connections
 
-    /** Admits a new connection (or closes it with 1008 saying why); completes once its welcome is queued. */
-    public Uni<Void> join(WebSocketConnection connection, String room, HandshakeRequest request) {
+    /**
+     * Admits a new connection of {@code caller}, whose token was verified on the upgrade (or closes it with 1008 or
+     * 1013 saying why); completes once its welcome is queued.
+     */
+    public Uni<Void> join(WebSocketConnection connection, String room, HandshakeRequest request, SecurityIdentity caller) {
         Handshake handshake;
         try {
             handshake = Handshake.parse(room, request.query(), request.header("Origin"), request.header("Host"),
@@ -105,7 +111,9 @@ public class ChatService implements ChatBackplane.Listener {
         }
         String address = ConnectionLimits.clientAddress(request.remoteAddress(),
                 config.clientAddressHeader().map(request::header).orElse(null));
-        String full = limits.admit(address);
+        JsonWebToken token = (JsonWebToken) caller.getPrincipal();
+        ChatUser user = ChatUser.of(token);
+        String full = limits.admit(address, user.user());
         if (full != null) {
             metrics.rejected("too-many-connections");
             return connection.close(new CloseReason(1013, full));
@@ -113,7 +121,7 @@ public class ChatService implements ChatBackplane.Listener {
         // @OnOpen runs on the connection's own event loop: its outbox writes from there.
         Outbox outbox = new Outbox(SocketAccess.socket(connection), loopWriters.writerFor(Vertx.currentContext()),
                 config.maxOutboundFrames(), config.maxOutboundBytes().asLongValue());
-        Member member = new Member(connection, handshake, address,
+        Member member = new Member(connection, handshake, user, token.getExpirationTime() * 1000, address,
                 outbox, new TokenBucket(config.ratePerSecond(), config.rateBurst(), System.nanoTime()));
         connection.userData().put(MEMBER, member);
         metrics.connected();
@@ -126,9 +134,9 @@ public class ChatService implements ChatBackplane.Listener {
             return;
         }
         Room room = registry.enter(member);
-        present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.name));
-        presence.changed(room, true, member.name, member);
-        backplane.join(member.id, member.room, member.name)
+        present.put(member.id, new ChatBackplane.Presence(member.id, member.room, member.user));
+        presence.changed(room, true, member.user, member);
+        backplane.join(member.id, member.room, member.user)
                 .emitOn(loop)
                 .invoke(() -> {
                     member.presenceStored = true;
@@ -145,7 +153,7 @@ public class ChatService implements ChatBackplane.Listener {
                     catchup.welcome(room, member, history.recent(), history.epochChanged(), result.getItem2());
                     done.run();
                 }, failure -> {
-                    LOG.warnf("Could not welcome %s to %s: %s", member.name, member.room, failure.getMessage());
+                    LOG.warnf("Could not welcome %s to %s: %s", member.user.user(), member.room, failure.getMessage());
                     Delivery.close(member, 1011, "chat storage unavailable, try again");
                     done.run();
                 });
@@ -159,18 +167,18 @@ public class ChatService implements ChatBackplane.Listener {
         }
         member.closing = true;
         member.outbox.close();
-        limits.release(member.address);
+        limits.release(member.address, member.user.user());
         // No close frame either way (none received, none sent) means the transport ended under it.
         member.endsBy(SocketAccess.socket(connection).closeStatusCode() == null ? ConnectionEnding.RESET : ConnectionEnding.CLOSE);
         ConnectionEnding how = member.ending.get();
         metrics.disconnected(how);
-        LOG.debugf("Chat connection %s (%s in %s) ended: %s", member.id, member.name, member.room, how.tag);
+        LOG.debugf("Chat connection %s (%s in %s) ended: %s", member.id, member.user.user(), member.room, how.tag);
         loop.execute(() -> {
             member.left = true;
             present.remove(member.id);
             Room room = registry.leave(member);
             if (room != null) {
-                presence.changed(room, false, member.name, member);
+                presence.changed(room, false, member.user, member);
                 registry.dropIfIdle(room);
             }
             if (member.presenceStored) {
@@ -188,7 +196,7 @@ public class ChatService implements ChatBackplane.Listener {
         ConnectionFailure kind = ConnectionFailure.of(failure);
         Member member = connection.userData().get(MEMBER);
         String who = member == null ? connection.id() + " (" + connection.handshakeRequest().path() + ")"
-                : member.id + " (" + member.name + " in " + member.room + ")";
+                : member.id + " (" + member.user.user() + " in " + member.room + ")";
         if (kind == ConnectionFailure.SERVER) {
             LOG.errorf(failure, "Unexpected failure on chat connection %s; closing it with 1011 if still open", who);
         } else {
@@ -205,7 +213,7 @@ public class ChatService implements ChatBackplane.Listener {
 
     private void storeLeave(Member member) {
         backplane.leave(member.id).subscribe().with(x -> {
-        }, e -> LOG.warnf("Could not remove presence of %s: %s", member.name, e.getMessage()));
+        }, e -> LOG.warnf("Could not remove presence of %s: %s", member.user.user(), e.getMessage()));
     }
 
     public void pong(WebSocketConnection connection) {
@@ -256,11 +264,11 @@ public class ChatService implements ChatBackplane.Listener {
     }
 
     @Override
-    public void presenceChanged(boolean joined, String room, String name) {
+    public void presenceChanged(boolean joined, String room, ChatUser user) {
         loop.execute(() -> {
             Room found = registry.get(room);
             if (found != null) {
-                presence.changed(found, joined, name, null);
+                presence.changed(found, joined, user, null);
             }
         });
     }

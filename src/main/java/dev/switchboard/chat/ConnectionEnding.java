@@ -8,6 +8,8 @@ enum ConnectionEnding {
     RESET("reset"),
     /** Silent for two heartbeat intervals. */
     TIMEOUT("timeout"),
+    /** Its token expired (1008). */
+    EXPIRED("expired"),
     /** Its outbox overflowed (1013). */
     SLOW_CONSUMER("slow-consumer"),
     /** Closed with 1001 because this replica shuts down. */

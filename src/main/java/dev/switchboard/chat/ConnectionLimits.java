@@ -4,47 +4,68 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many chat connections this replica holds, in all and per client address, so that one client
- * (or a flood of them) cannot take every file descriptor and byte of memory. Any thread.
+ * How many chat connections this replica holds, in all, per client address and per user, so that one client
+ * (or a flood of them, or one token shared around) cannot take every file descriptor and byte of memory.
+ * Any thread.
  */
 final class ConnectionLimits {
 
     private final int maxConnections;
     private final int maxPerAddress;
+    private final int maxPerUser;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> perUser = new ConcurrentHashMap<>();
 
-    ConnectionLimits(int maxConnections, int maxPerAddress) {
+    ConnectionLimits(int maxConnections, int maxPerAddress, int maxPerUser) {
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
+        this.maxPerUser = maxPerUser;
     }
 
-    /** Counts a new connection from {@code address}; null when admitted, else why not (it is then not counted). */
-    String admit(String address) {
+    /**
+     * Counts a new connection of {@code user} from {@code address}; null when admitted, else why not (it is then
+     * not counted).
+     */
+    String admit(String address, String user) {
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
             return "server full: " + maxConnections + " chat connections are open; try again later";
         }
-        boolean[] admitted = { false };
-        perAddress.compute(address, (key, count) -> {
-            int now = count == null ? 0 : count;
-            if (now >= maxPerAddress) {
-                return count;
-            }
-            admitted[0] = true;
-            return now + 1;
-        });
-        if (!admitted[0]) {
+        if (!countBelow(perAddress, address, maxPerAddress)) {
             open.decrementAndGet();
             return "too many connections from your address (" + maxPerAddress + " open)";
+        }
+        if (!countBelow(perUser, user, maxPerUser)) {
+            open.decrementAndGet();
+            uncount(perAddress, address);
+            return "too many connections for your user (" + maxPerUser + " open)";
         }
         return null;
     }
 
-    /** A connection admitted from {@code address} closed. */
-    void release(String address) {
+    /** A connection admitted for {@code user} from {@code address} closed. */
+    void release(String address, String user) {
         open.decrementAndGet();
-        perAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
+        uncount(perAddress, address);
+        uncount(perUser, user);
+    }
+
+    private static boolean countBelow(ConcurrentHashMap<String, Integer> counts, String key, int max) {
+        boolean[] counted = { false };
+        counts.compute(key, (k, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= max) {
+                return count;
+            }
+            counted[0] = true;
+            return now + 1;
+        });
+        return counted[0];
+    }
+
+    private static void uncount(ConcurrentHashMap<String, Integer> counts, String key) {
+        counts.computeIfPresent(key, (k, count) -> count > 1 ? count - 1 : null);
     }
 
     int open() {

@@ -5,10 +5,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What a client asked for when it connected: room, name and, when reconnecting, the last id it saw and
- * the room's epoch that id belongs to (null when not given).
+ * What a client asked for when it connected: room and, when reconnecting, the last id it saw and the room's
+ * epoch that id belongs to (null when not given). Who it is comes from its token, never from here: a
+ * {@code name} parameter of older clients is ignored.
  */
-record Handshake(String room, String name, long since, String epoch) {
+record Handshake(String room, long since, String epoch) {
 
     static final Pattern EPOCH = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
@@ -30,9 +31,7 @@ record Handshake(String room, String name, long since, String epoch) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed query string");
         }
-        String name = query.get("name");
         check(ChatRules.roomProblem(room));
-        check(ChatRules.nameProblem(name));
         long since = NO_SINCE;
         if (query.containsKey("since")) {
             since = parseSince(query.get("since"));
@@ -42,7 +41,7 @@ record Handshake(String room, String name, long since, String epoch) {
             throw new IllegalArgumentException("epoch must be the room's epoch from a welcome (1 to 64 letters, digits or '-')");
         }
         check(ChatRules.originProblem(origin, host, allowedOrigins));
-        return new Handshake(room, name, since, epoch);
+        return new Handshake(room, since, epoch);
     }
 
     private static long parseSince(String value) {

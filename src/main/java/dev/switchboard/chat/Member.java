@@ -17,7 +17,10 @@ final class Member {
     /** The connection's id; also stored with the messages it sends, so it is spared their echo. */
     final String id;
     final String room;
-    final String name;
+    /** Who speaks on it, from the token it was opened with. */
+    final ChatUser user;
+    /** When that token expires (epoch milliseconds): the connection ends then. */
+    final long tokenExpiresAt;
     /** The client's address, as counted by the connection limits. */
     final String address;
     final Outbox outbox;
@@ -41,11 +44,13 @@ final class Member {
     /** Acks and errors produced before its welcome was sent. */
     List<Frame> held;
 
-    Member(WebSocketConnection connection, Handshake handshake, String address, Outbox outbox, TokenBucket allowance) {
+    Member(WebSocketConnection connection, Handshake handshake, ChatUser user, long tokenExpiresAt, String address,
+            Outbox outbox, TokenBucket allowance) {
         this.connection = connection;
         this.id = connection.id();
         this.room = handshake.room();
-        this.name = handshake.name();
+        this.user = user;
+        this.tokenExpiresAt = tokenExpiresAt;
         this.address = address;
         this.outbox = outbox;
         this.allowance = allowance;

@@ -26,19 +26,20 @@ public class MessageRepository {
      */
     private static final String APPEND = """
             WITH input AS (
-                SELECT t.sender, t.body, t.connection, t.n
-                FROM unnest($2::text[], $3::text[], $5::text[]) WITH ORDINALITY AS t(sender, body, connection, n)),
+                SELECT t.sender, t.sender_id, t.body, t.connection, t.n
+                FROM unnest($2::text[], $6::text[], $3::text[], $5::text[]) WITH ORDINALITY AS t(sender, sender_id, body, connection, n)),
             seq AS (
                 INSERT INTO chat_rooms AS r (room, last_id) VALUES ($1, (SELECT count(*) FROM input))
                 ON CONFLICT (room) DO UPDATE SET last_id = r.last_id + EXCLUDED.last_id
                 RETURNING r.last_id),
             ins AS (
-                INSERT INTO chat_messages (room, id, sender, body, connection)
-                SELECT $1, seq.last_id - (SELECT count(*) FROM input) + input.n, input.sender, input.body, input.connection
+                INSERT INTO chat_messages (room, id, sender, sender_id, body, connection)
+                SELECT $1, seq.last_id - (SELECT count(*) FROM input) + input.n, input.sender, input.sender_id, input.body,
+                       input.connection
                 FROM input, seq
-                RETURNING id, sender, body, sent_at, connection),
+                RETURNING id, sender, sender_id, body, sent_at, connection),
             note AS (SELECT pg_notify($4, 'm ' || max(id) || ' ' || $1) AS sent FROM ins)
-            SELECT ins.id, ins.sender, ins.body, ins.sent_at, ins.connection FROM ins, note ORDER BY ins.id""";
+            SELECT ins.id, ins.sender, ins.sender_id, ins.body, ins.sent_at, ins.connection FROM ins, note ORDER BY ins.id""";
 
     /**
      * The room's row (created here, with its epoch, when the room is new) and, in the same snapshot, its
@@ -50,19 +51,19 @@ public class MessageRepository {
                 RETURNING last_id, first_id, epoch),
             r AS (SELECT last_id, first_id, epoch FROM made
                   UNION ALL SELECT last_id, first_id, epoch FROM chat_rooms WHERE room = $1)
-            SELECT r.last_id, r.first_id, r.epoch, m.id, m.sender, m.body, m.sent_at
+            SELECT r.last_id, r.first_id, r.epoch, m.id, m.sender, m.sender_id, m.body, m.sent_at
             FROM r LEFT JOIN LATERAL (
-                SELECT id, sender, body, sent_at FROM chat_messages
+                SELECT id, sender, sender_id, body, sent_at FROM chat_messages
                 WHERE room = $1 AND id > $2 AND id <= r.last_id
                 ORDER BY id DESC LIMIT $3) m ON true
             ORDER BY m.id""";
 
     private static final String AFTER = """
-            SELECT id, sender, body, sent_at, connection FROM chat_messages
+            SELECT id, sender, sender_id, body, sent_at, connection FROM chat_messages
             WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3""";
 
     private static final String BEFORE = """
-            SELECT id, sender, body, sent_at FROM chat_messages
+            SELECT id, sender, sender_id, body, sent_at FROM chat_messages
             WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3""";
 
     private static final String ROOMS = """
@@ -94,11 +95,11 @@ public class MessageRepository {
     public record Stored(ChatMessage message, String connection) {
     }
 
-    /** Stores the messages (same order as given) and returns them with their ids. */
-    public Uni<List<ChatMessage>> append(String room, String[] senders, String[] texts, String[] connections,
-            String channel) {
+    /** Stores the messages (same order as given: senders' names and users, texts, connections) and returns them with their ids. */
+    public Uni<List<ChatMessage>> append(String room, String[] senders, String[] senderIds, String[] texts,
+            String[] connections, String channel) {
         return pool.preparedQuery(APPEND)
-                .execute(Tuple.of(room, senders, texts, channel, connections))
+                .execute(Tuple.from(new Object[] { room, senders, texts, channel, connections, senderIds }))
                 .map(rows -> messages(room, rows, false));
     }
 
@@ -175,7 +176,7 @@ public class MessageRepository {
     }
 
     private static ChatMessage message(String room, Row row) {
-        return new ChatMessage(row.getLong("id"), room, row.getString("sender"), row.getString("body"),
+        return new ChatMessage(row.getLong("id"), room, row.getString("sender"), row.getString("sender_id"), row.getString("body"),
                 row.getOffsetDateTime("sent_at").toInstant());
     }
 }

@@ -71,12 +71,14 @@ final class MessageWriter {
         int size = room.singles > 0 ? 1 : Math.min(room.unstored.size(), config.maxBatch());
         Room.Pending[] batch = new Room.Pending[size];
         String[] senders = new String[size];
+        String[] senderIds = new String[size];
         String[] texts = new String[size];
         String[] connections = new String[size];
         for (int i = 0; i < size; i++) {
             Room.Pending pending = room.unstored.poll();
             batch[i] = pending;
-            senders[i] = pending.member().name;
+            senders[i] = pending.member().user.name();
+            senderIds[i] = pending.member().user.user();
             texts[i] = pending.text();
             connections[i] = pending.member().id;
         }
@@ -84,7 +86,7 @@ final class MessageWriter {
         if (room.singles > 0) {
             room.singles--;
         }
-        messages.append(room.name, senders, texts, connections, config.channel())
+        messages.append(room.name, senders, senderIds, texts, connections, config.channel())
                 // PostgreSQL's statement_timeout ends a slow insert; this ends one it never answers.
                 .ifNoItem().after(storeTimeout).fail()
                 .emitOn(loop).subscribe().with(stored -> {

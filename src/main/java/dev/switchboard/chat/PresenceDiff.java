@@ -2,61 +2,48 @@ package dev.switchboard.chat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Names with connection counts, and the joins and leaves that turn one such count into another. */
+/**
+ * Users with connection counts, and the joins and leaves that turn what a room was told into what is true:
+ * a user is present while it holds at least one connection, and is listed and announced once.
+ */
 final class PresenceDiff {
 
-    /** One presence frame to send: {@code join} or {@code leave} of a name. */
-    record Change(String type, String name) {
+    /** One presence frame to send: {@code join} or {@code leave} of a user. */
+    record Change(String type, ChatUser user) {
     }
 
     private PresenceDiff() {
     }
 
-    static Map<String, Integer> count(List<String> names) {
-        Map<String, Integer> counts = new HashMap<>();
-        names.forEach(name -> counts.merge(name, 1, Integer::sum));
+    /** Connections per user, from one entry per connection. */
+    static Map<ChatUser, Integer> count(List<ChatUser> connections) {
+        Map<ChatUser, Integer> counts = new HashMap<>();
+        connections.forEach(user -> counts.merge(user, 1, Integer::sum));
         return counts;
     }
 
     /**
-     * The names of {@code counts}, in the order of {@code ordered} where it has them: a welcome lists
-     * what the room was told (so later presence frames follow on from it), earliest first as the table
-     * says, and names that joined since the table was read last.
+     * The users of {@code counts}, each once, in the order of {@code ordered} where it has them: a welcome lists
+     * what the room was told (so later presence frames follow on from it), earliest first as the table says,
+     * then users that joined since the table was read.
      */
-    static List<String> inOrder(List<String> ordered, Map<String, Integer> counts) {
-        Map<String, Integer> left = new HashMap<>(counts);
-        List<String> names = new ArrayList<>();
-        for (String name : ordered) {
-            int count = left.getOrDefault(name, 0);
-            if (count > 0) {
-                names.add(name);
-                left.put(name, count - 1);
-            }
-        }
-        left.forEach((name, count) -> {
-            for (int i = 0; i < count; i++) {
-                names.add(name);
-            }
-        });
-        return names;
+    static List<ChatUser> inOrder(List<ChatUser> ordered, Map<ChatUser, Integer> counts) {
+        Set<ChatUser> users = new LinkedHashSet<>();
+        ordered.stream().filter(counts::containsKey).forEach(users::add);
+        users.addAll(counts.keySet());
+        return new ArrayList<>(users);
     }
 
-    /** What a room that was told {@code told} must hear to know {@code now}: one frame per connection. */
-    static List<Change> changes(Map<String, Integer> told, Map<String, Integer> now) {
+    /** What a room that was told {@code told} must hear to know {@code now}: a frame per user that came or went. */
+    static List<Change> changes(Map<ChatUser, Integer> told, Map<ChatUser, Integer> now) {
         List<Change> changes = new ArrayList<>();
-        now.forEach((name, count) -> {
-            for (int i = told.getOrDefault(name, 0); i < count; i++) {
-                changes.add(new Change("join", name));
-            }
-        });
-        told.forEach((name, count) -> {
-            for (int i = now.getOrDefault(name, 0); i < count; i++) {
-                changes.add(new Change("leave", name));
-            }
-        });
+        now.keySet().stream().filter(user -> !told.containsKey(user)).forEach(user -> changes.add(new Change("join", user)));
+        told.keySet().stream().filter(user -> !now.containsKey(user)).forEach(user -> changes.add(new Change("leave", user)));
         return changes;
     }
 }

@@ -28,14 +28,18 @@ final class PresenceTracker {
         this.loop = loop;
     }
 
-    /** Someone joined or left the room: its count changes and every welcomed member but {@code except} hears it. */
-    void changed(Room room, boolean joined, String name, Member except) {
-        room.counted(name, joined ? 1 : -1);
-        announce(room, joined ? "join" : "leave", name, except);
+    /**
+     * A connection of {@code user} joined or left the room: its count changes and, when the user came or went,
+     * every welcomed member but {@code except} hears it.
+     */
+    void changed(Room room, boolean joined, ChatUser user, Member except) {
+        if (room.counted(user, joined ? 1 : -1)) {
+            announce(room, joined ? "join" : "leave", user, except);
+        }
     }
 
-    private void announce(Room room, String type, String name, Member except) {
-        delivery.toRoom(room, encoder.encode(new ChatFrames.Presence(type, room.name, name)), except);
+    private void announce(Room room, String type, ChatUser user, Member except) {
+        delivery.toRoom(room, encoder.encode(new ChatFrames.Presence(type, room.name, user.name(), user.user())), except);
     }
 
     /**
@@ -45,14 +49,14 @@ final class PresenceTracker {
      * frame. The first welcome of a room starts what it is told from the snapshot, and re-reads it if
      * changes came meanwhile.
      */
-    List<String> forWelcome(Room room, List<String> snapshot) {
+    List<ChatUser> forWelcome(Room room, List<ChatUser> snapshot) {
         if (room.presence == null) {
             room.presence = PresenceDiff.count(snapshot);
             if (room.presenceMissed) {
                 room.presenceMissed = false;
                 resync(room);
             }
-            return snapshot;
+            return PresenceDiff.inOrder(snapshot, room.presence);
         }
         return PresenceDiff.inOrder(snapshot, room.presence);
     }
@@ -67,11 +71,11 @@ final class PresenceTracker {
             if (!registry.isCurrent(room) || room.presence == null) {
                 return; // gone, or not welcomed anyone yet: the first welcome reads the table anyway
             }
-            Map<String, Integer> now = PresenceDiff.count(elsewhere);
-            room.members.forEach(member -> now.merge(member.name, 1, Integer::sum));
-            Map<String, Integer> told = room.presence;
+            Map<ChatUser, Integer> now = PresenceDiff.count(elsewhere);
+            room.members.forEach(member -> now.merge(member.user, 1, Integer::sum));
+            Map<ChatUser, Integer> told = room.presence;
             room.presence = now;
-            PresenceDiff.changes(told, now).forEach(change -> announce(room, change.type(), change.name(), null));
+            PresenceDiff.changes(told, now).forEach(change -> announce(room, change.type(), change.user(), null));
         }, failure -> LOG.warnf("Could not re-read presence of %s: %s", room.name, failure.getMessage()));
     }
 }

@@ -26,8 +26,8 @@ final class Room {
     boolean again;
     /** Messages were announced before the cursor was known: replay once it is. */
     boolean dirty;
-    /** Names (with connection counts) this replica last told the room were present; null before any welcome. */
-    Map<String, Integer> presence;
+    /** Users (with connection counts) this replica last told the room were present; null before any welcome. */
+    Map<ChatUser, Integer> presence;
     /** A join or leave came before the first welcome, so it may be missing from that welcome's snapshot. */
     boolean presenceMissed;
 
@@ -39,16 +39,23 @@ final class Room {
         return members.isEmpty() && unstored.isEmpty() && !writing;
     }
 
-    void counted(String name, int delta) {
+    /**
+     * Counts a connection of {@code user} joining ({@code delta} 1) or leaving (-1); true when that changes
+     * whether the user is present, the only change the room is told of (a user is listed once however many
+     * connections it holds). Before the first welcome nothing is counted and nothing told.
+     */
+    boolean counted(ChatUser user, int delta) {
         if (presence == null) {
             presenceMissed = true;
-        } else {
-            int count = presence.getOrDefault(name, 0) + delta;
-            if (count > 0) {
-                presence.put(name, count);
-            } else {
-                presence.remove(name);
-            }
+            return false;
         }
+        int before = presence.getOrDefault(user, 0);
+        int count = before + delta;
+        if (count > 0) {
+            presence.put(user, count);
+        } else {
+            presence.remove(user);
+        }
+        return (before > 0) != (count > 0);
     }
 }

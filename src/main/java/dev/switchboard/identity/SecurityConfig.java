@@ -3,6 +3,8 @@ package dev.switchboard.identity;
 import java.time.Duration;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -55,5 +57,16 @@ public interface SecurityConfig {
         /** Lifetime of a guest token. */
         @WithDefault("1h")
         Duration lifetime();
+
+        /**
+         * Guest tokens one client address may get per {@link #window()}; more get 429 (else one address could mint a
+         * guest for every socket and pass every per-user cap).
+         */
+        @WithDefault("10")
+        @Min(1)
+        int perAddress();
+
+        @WithDefault("1m")
+        Duration window();
     }
 }

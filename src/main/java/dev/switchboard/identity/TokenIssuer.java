@@ -78,6 +78,11 @@ public class TokenIssuer {
                 config.guests().lifetime());
     }
 
+    /** A fresh guest token for the same guest: its subject and marked name, a new lifetime. */
+    public Issued renewedGuest(String subject, String markedName) {
+        return sign(claims(subject, markedName, Set.of(Roles.GUEST)), config.guests().lifetime());
+    }
+
     public static String markedGuestName(String name) {
         return name + GUEST_MARK;
     }

@@ -16,6 +16,9 @@ public final class ApiDocs {
     public static final String SOURCE_BAD_REQUEST = "SourceBadRequest";
     public static final String FANOUT_FAILED = "FanoutFailed";
     public static final String FANOUT_BUSY = "FanoutBusy";
+    public static final String TOO_MANY_REQUESTS = "TooManyRequests";
+    /** A valid token that may not do this (an operation whose token is optional states it itself). */
+    public static final String FORBIDDEN = "Forbidden";
 
     // Headers (components/headers).
     public static final String LOCATION = "Location";

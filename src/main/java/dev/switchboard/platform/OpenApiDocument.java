@@ -43,7 +43,7 @@ public class OpenApiDocument implements OASFilter {
     private static final String KEY_REUSED = "IdempotencyKeyReused";
     private static final String INTERNAL_ERROR = "InternalError";
     private static final String UNAUTHORIZED = "Unauthorized";
-    private static final String FORBIDDEN = "Forbidden";
+    private static final String FORBIDDEN = ApiDocs.FORBIDDEN;
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     private static final String REPLAYED = "Idempotent-Replayed";
     private static final String RETRY_AFTER = "Retry-After";
@@ -96,7 +96,8 @@ public class OpenApiDocument implements OASFilter {
     /**
      * Quarkus gives the operations of {@code @RolesAllowed} and {@code @Authenticated} methods a bearer requirement
      * (and bare 401 and 403 answers, replaced here by problems); an optional one (an empty alternative) can only
-     * be refused for an invalid token. Public operations say so with an empty list.
+     * be refused for an invalid token, unless the operation states a 403 itself (a private room's history). Public
+     * operations say so with an empty list.
      */
     private static void security(Operation operation) {
         List<SecurityRequirement> requirements = operation.getSecurity();
@@ -107,9 +108,10 @@ public class OpenApiDocument implements OASFilter {
         boolean optional = requirements.stream().anyMatch(r -> r.getSchemes() == null || r.getSchemes().isEmpty());
         APIResponses responses = operation.getResponses();
         responses.addAPIResponse("401", OASFactory.createAPIResponse().ref(RESPONSES + UNAUTHORIZED));
-        if (optional) {
+        APIResponse forbidden = responses.getAPIResponse("403");
+        if (optional && (forbidden == null || !(RESPONSES + FORBIDDEN).equals(forbidden.getRef()))) {
             responses.removeAPIResponse("403");
-        } else {
+        } else if (!optional) {
             responses.addAPIResponse("403", OASFactory.createAPIResponse().ref(RESPONSES + FORBIDDEN));
         }
     }
@@ -231,6 +233,8 @@ public class OpenApiDocument implements OASFilter {
         components.addResponse(ApiDocs.FANOUT_FAILED, problemResponse("No source answered successfully", "FanoutFailureProblem")
                 .addHeader(ApiDocs.FANOUT_COMPLETE, headerRef(ApiDocs.FANOUT_COMPLETE))
                 .addHeader(ApiDocs.SERVER_TIMING, headerRef(ApiDocs.SERVER_TIMING)));
+        components.addResponse(ApiDocs.TOO_MANY_REQUESTS, problemResponse("Too many requests from this client address;"
+                + " retry after Retry-After", "Problem").addHeader(RETRY_AFTER, headerRef(RETRY_AFTER)));
         components.addResponse(ApiDocs.FANOUT_BUSY, problemResponse("Too many upstream calls in flight and no slot freed"
                 + " in time", "FanoutBusyProblem")
                 .addHeader(RETRY_AFTER, headerRef(RETRY_AFTER)));

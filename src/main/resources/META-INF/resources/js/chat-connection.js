@@ -3,10 +3,17 @@
 // every page at once) and asks for `since` the last message it saw in the room's epoch, so the
 // gap is filled from the server's history; listeners see every message id at most once.
 // Every message carries a `ref`; the server's ack or error for it carries the same ref.
+// Who is speaking is the token's (a GuestSession's): a message is the reader's own when its `user` is the
+// user the welcome named, never by display name. The token is renewed before it expires and the socket
+// reopened with `since`, so nothing is missed.
+
+import { chatProtocols } from './chat-identity.js';
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000];
-// Close codes after which trying again cannot help (bad room or name, frame too big).
+// Close codes after which trying again cannot help (bad room, frame too big), but for an expired token.
 const FINAL_CLOSE_CODES = new Set([1008, 1009]);
+// Attempts in a row that end before a welcome, after which the token is asked for anew (it may be refused).
+const FAILURES_BEFORE_NEW_TOKEN = 3;
 
 /** A delay between half and all of the backoff step: clients dropped together spread out. */
 export function retryDelay(attempt, random = Math.random) {
@@ -14,32 +21,39 @@ export function retryDelay(attempt, random = Math.random) {
     return Math.round(base / 2 + random() * base / 2);
 }
 
-export function chatUrl(room, name, since, epoch, location = window.location) {
+export function chatUrl(room, since, epoch, location = window.location) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const params = new URLSearchParams({ name });
+    const params = new URLSearchParams();
     if (since != null) {
         params.set('since', String(since));
         if (epoch != null) {
             params.set('epoch', epoch);
         }
     }
-    return `${scheme}//${location.host}/chat/${encodeURIComponent(room)}?${params}`;
+    const query = params.toString();
+    return `${scheme}//${location.host}/chat/${encodeURIComponent(room)}${query ? `?${query}` : ''}`;
 }
 
 export class ChatConnection {
     /**
      * @param {string} room
-     * @param {string} name
+     * @param {{fresh: () => Promise<string>, renew: () => Promise<string>, renewIn: () => number, forget: () => void}} session
+     *   gives the token (see GuestSession)
      * @param {(event: object) => void} listener receives
-     *   {kind:'state', state, detail}, {kind:'welcome', presence, truncated, reset},
+     *   {kind:'state', state, detail}, {kind:'welcome', user, name, presence: [{user, name}], truncated, reset},
      *   {kind:'message', message, mine}, {kind:'ack', localId, id, at},
      *   {kind:'rejected', localId, code, detail}, {kind:'error', code, detail},
-     *   {kind:'join'|'leave', name}
+     *   {kind:'join'|'leave', user, name}
      */
-    constructor(room, name, listener) {
+    constructor(room, session, listener) {
         this.room = room;
-        this.name = name;
+        this.session = session;
+        this.user = null;            // the token's subject, as the welcome says
+        this.name = null;            // the name others see, as the welcome says
         this.listener = listener;
+        this.failuresBeforeWelcome = 0;
+        this.renewTimer = null;
+        this.retiring = null;        // the socket a renewal replaces, closed once the new one is welcomed
         this.socket = null;
         this.lastSeenId = null;      // highest id received as a message (history or live)
         this.epoch = null;           // the room's epoch those ids belong to
@@ -57,12 +71,26 @@ export class ChatConnection {
         this.open();
     }
 
-    open() {
+    /** @param {boolean} renewing a renewal replaces an open socket: the page stays "open" meanwhile */
+    async open(renewing = false) {
         clearTimeout(this.retryTimer);
         this.retryTimer = null;
         const reconnecting = this.lastSeenId != null || this.attempt > 0;
-        this.emit({ kind: 'state', state: reconnecting ? 'reconnecting' : 'connecting' });
-        const socket = new WebSocket(chatUrl(this.room, this.name, this.lastSeenId, this.epoch));
+        if (!renewing) {
+            this.emit({ kind: 'state', state: reconnecting ? 'reconnecting' : 'connecting' });
+        }
+        let token;
+        try {
+            token = await this.session.fresh();
+        } catch (error) {
+            this.signInFailed(error);
+            return;
+        }
+        if (this.closedByUser) {
+            return;
+        }
+        const socket = new WebSocket(chatUrl(this.room, this.lastSeenId, this.epoch), chatProtocols(token));
+        socket.welcomed = false;
         this.socket = socket;
         socket.addEventListener('message', (event) => {
             if (this.socket === socket) {
@@ -87,6 +115,14 @@ export class ChatConnection {
         switch (frame.type) {
             case 'welcome':
                 this.attempt = 0;
+                this.failuresBeforeWelcome = 0;
+                if (this.socket) {
+                    this.socket.welcomed = true;
+                }
+                this.user = frame.user ?? null;
+                this.name = frame.name ?? null;
+                this.retire();
+                this.scheduleRenewal();
                 this.epoch = frame.epoch ?? null;
                 if (frame.epochChanged) {
                     // The room was reset: the ids seen so far belong to its earlier life.
@@ -96,7 +132,9 @@ export class ChatConnection {
                 this.emit({ kind: 'state', state: 'open' });
                 this.emit({
                     kind: 'welcome',
-                    presence: presenceNames(frame.presence),
+                    user: this.user,
+                    name: this.name,
+                    presence: presenceUsers(frame.presence),
                     truncated: Boolean(frame.truncated),
                     reset: Boolean(frame.epochChanged),
                 });
@@ -116,7 +154,7 @@ export class ChatConnection {
                 break;
             case 'join':
             case 'leave':
-                this.emit({ kind: frame.type, name: frame.name ?? frame.from });
+                this.emit({ kind: frame.type, user: frame.user, name: frame.name });
                 break;
             default:
                 // Unknown frame types are ignored so the server can add new ones.
@@ -135,7 +173,8 @@ export class ChatConnection {
         }
         // Our own message sent before a drop comes back in the history after the reconnect: its
         // ack went with the old connection, so the history answers it (oldest first, by text).
-        if (message.from === this.name) {
+        const mine = this.user != null && message.user === this.user;
+        if (mine) {
             const index = this.unanswered.findIndex((pending) => pending.orphaned && pending.text === message.text);
             if (index >= 0) {
                 const [pending] = this.unanswered.splice(index, 1);
@@ -143,7 +182,7 @@ export class ChatConnection {
                 return;
             }
         }
-        this.emit({ kind: 'message', message, mine: message.from === this.name });
+        this.emit({ kind: 'message', message, mine });
     }
 
     acknowledge(frame) {
@@ -180,15 +219,23 @@ export class ChatConnection {
     }
 
     onClose(event) {
+        const welcomed = this.socket?.welcomed;
         this.socket = null;
-        for (const pending of this.unanswered) {
-            pending.orphaned = true;
-        }
+        clearTimeout(this.renewTimer);
+        this.orphanUnanswered();
         if (this.closedByUser) {
             this.emit({ kind: 'state', state: 'idle', detail: 'Left the room' });
             return;
         }
-        if (FINAL_CLOSE_CODES.has(event.code)) {
+        if (!welcomed && ++this.failuresBeforeWelcome >= FAILURES_BEFORE_NEW_TOKEN) {
+            // Refused at the upgrade again and again (a browser sees no status): the token may be the reason.
+            this.failuresBeforeWelcome = 0;
+            this.session.forget();
+        }
+        const expired = event.code === 1008 && /expired/i.test(event.reason ?? '');
+        if (expired) {
+            this.session.forget();
+        } else if (FINAL_CLOSE_CODES.has(event.code)) {
             this.emit({ kind: 'state', state: 'closed', detail: event.reason || `Closed by the server (${event.code})` });
             return;
         }
@@ -199,6 +246,53 @@ export class ChatConnection {
         if (!this.holdReconnect) {
             this.retryTimer = setTimeout(() => this.open(), delay);
         }
+    }
+
+    orphanUnanswered() {
+        for (const pending of this.unanswered) {
+            pending.orphaned = true;
+        }
+    }
+
+    /**
+     * Before the token expires: a new one, and a new socket with `since`. The old socket stays open until the new
+     * one is welcomed, so the others see no leave and join, and nothing is missed in between.
+     */
+    scheduleRenewal() {
+        clearTimeout(this.renewTimer);
+        this.renewTimer = setTimeout(async () => {
+            try {
+                await this.session.renew();
+            } catch {
+                return; // the server closes at expiry; the reconnect then asks again
+            }
+            const old = this.socket;
+            if (old && !this.closedByUser) {
+                this.retiring = old;
+                this.socket = null; // what the old socket still says is ignored from now on
+                this.orphanUnanswered();
+                this.open(true);
+            }
+        }, this.session.renewIn());
+    }
+
+    retire() {
+        if (this.retiring) {
+            this.retiring.close(1000, 'token renewed');
+            this.retiring = null;
+        }
+    }
+
+    signInFailed(error) {
+        const final = error.status === 400 || error.status === 404;
+        if (final) {
+            this.emit({ kind: 'state', state: 'closed', detail: error.message });
+            return;
+        }
+        const delay = retryDelay(this.attempt);
+        this.attempt += 1;
+        this.emit({ kind: 'state', state: 'reconnecting', detail: `${error.message}; retrying in ${delay} ms` });
+        this.retryTimer = setTimeout(() => this.open(), delay);
     }
 
     /** @returns {number|null} the local id of the message, or null when not connected */
@@ -216,6 +310,8 @@ export class ChatConnection {
     leave() {
         this.closedByUser = true;
         clearTimeout(this.retryTimer);
+        clearTimeout(this.renewTimer);
+        this.retire();
         if (this.socket) {
             this.socket.close(1000, 'left');
         } else {
@@ -244,9 +340,9 @@ export class ChatConnection {
     }
 }
 
-function presenceNames(presence) {
+function presenceUsers(presence) {
     if (!Array.isArray(presence)) {
         return [];
     }
-    return presence.map((entry) => (typeof entry === 'string' ? entry : entry?.name)).filter(Boolean);
+    return presence.filter((entry) => entry?.user != null).map(({ user, name }) => ({ user, name }));
 }

@@ -2,6 +2,7 @@
 // Text from the network only ever reaches the page through textContent, never as HTML.
 
 import { ChatConnection } from './chat-connection.js';
+import { GuestSession } from './chat-identity.js';
 
 const STATE_TEXT = {
     idle: 'Not connected',
@@ -28,7 +29,7 @@ export function setUpChat(root = document) {
     const sendButton = el('chat-send-button');
 
     let connection = null;
-    let online = new Map(); // name -> number of connections
+    let online = new Map(); // user -> the name it is shown with (a user is listed once)
     const pendingItems = new Map(); // local id -> <li>
 
     restoreName();
@@ -58,8 +59,9 @@ export function setUpChat(root = document) {
         } catch {
             // Private windows may refuse storage; remembering the name is only a convenience.
         }
+        // The page signs in as a guest under the typed name; who it is comes back in the welcome.
         // A replaced connection still reports its own closing: only the current one may speak.
-        const current = new ChatConnection(room, name, (event) => {
+        const current = new ChatConnection(room, new GuestSession(name), (event) => {
             if (connection === current) {
                 onEvent(event);
             }
@@ -80,7 +82,7 @@ export function setUpChat(root = document) {
             return;
         }
         hideError();
-        const item = messageItem({ from: connection.name, text, at: null }, true);
+        const item = messageItem({ from: connection.name, user: connection.user, text, at: null }, true);
         item.classList.add('pending');
         item.dataset.localId = String(localId);
         pendingItems.set(localId, item);
@@ -95,10 +97,7 @@ export function setUpChat(root = document) {
                 setStatus(event.state, event.detail);
                 break;
             case 'welcome':
-                online = new Map();
-                for (const name of event.presence) {
-                    online.set(name, (online.get(name) ?? 0) + 1);
-                }
+                online = new Map(event.presence.map(({ user, name }) => [user, name]));
                 renderPresence();
                 if (event.reset) {
                     list.replaceChildren(notice('This room was reset: its earlier messages are gone.'));
@@ -141,21 +140,15 @@ export function setUpChat(root = document) {
                 showError(errorText(event.code, event.detail));
                 break;
             case 'join':
-                online.set(event.name, (online.get(event.name) ?? 0) + 1);
+                online.set(event.user, event.name);
                 renderPresence();
                 append(notice(`${event.name} joined`, 'join'));
                 break;
-            case 'leave': {
-                const left = (online.get(event.name) ?? 1) - 1;
-                if (left > 0) {
-                    online.set(event.name, left);
-                } else {
-                    online.delete(event.name);
-                }
+            case 'leave':
+                online.delete(event.user);
                 renderPresence();
                 append(notice(`${event.name} left`, 'leave'));
                 break;
-            }
             default:
                 break;
         }
@@ -189,18 +182,19 @@ export function setUpChat(root = document) {
     }
 
     function renderPresence() {
-        const names = [...online.keys()].sort((a, b) => a.localeCompare(b));
-        presenceList.replaceChildren(...names.map((name) => {
+        const users = [...online.entries()].sort(([, a], [, b]) => a.localeCompare(b));
+        presenceList.replaceChildren(...users.map(([user, name]) => {
             const item = document.createElement('li');
             item.textContent = name;
-            if (connection && name === connection.name) {
+            if (connection && user === connection.user) {
                 item.classList.add('me');
                 item.textContent = `${name} (you)`;
             }
             item.dataset.name = name;
+            item.dataset.user = user;
             return item;
         }));
-        presenceCount.textContent = String(names.length);
+        presenceCount.textContent = String(users.length);
     }
 
     function messageItem(message, mine) {
@@ -211,6 +205,9 @@ export function setUpChat(root = document) {
         }
         if (message.id != null) {
             item.dataset.id = String(message.id);
+        }
+        if (message.user != null) {
+            item.dataset.user = message.user; // tells apart two people with one name
         }
         const at = document.createElement('time');
         at.className = 'at';

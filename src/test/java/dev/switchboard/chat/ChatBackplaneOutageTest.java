@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.Management;
 import dev.switchboard.support.ChatTestClient;
+import dev.switchboard.support.IdentityTestResource;
 import dev.switchboard.support.PostgresProxyTestResource;
 import dev.switchboard.support.PostgresTestResource;
 import dev.switchboard.support.TcpProxy;
@@ -49,7 +50,8 @@ class ChatBackplaneOutageTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresProxyTestResource.class));
+            // The chat needs tokens: the tests' key pair, as the global resources give everyone else.
+            return List.of(new TestResourceEntry(PostgresProxyTestResource.class), new TestResourceEntry(IdentityTestResource.class));
         }
 
         @Override

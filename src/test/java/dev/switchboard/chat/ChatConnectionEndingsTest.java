@@ -112,7 +112,7 @@ class ChatConnectionEndingsTest {
     @Test
     void everyWayOfEndingIsPublishedFromTheStart() {
         String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String how : List.of("close", "reset", "timeout", "slow-consumer", "shutdown")) {
+        for (String how : List.of("close", "reset", "timeout", "expired", "slow-consumer", "shutdown")) {
             assertThat(metrics).contains("switchboard_chat_connections_closed_total{how=\"" + how + "\"}");
         }
     }

@@ -2,7 +2,11 @@ package dev.switchboard.chat;
 
 import static dev.switchboard.support.ChatTestClient.connect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 
 import java.net.URL;
 import java.time.Duration;
@@ -16,12 +20,16 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.ChatTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.restassured.http.ContentType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
-/** Connection caps per replica and per client address, and invalid frames paying into the rate limit. */
+/**
+ * Connection caps per replica and per client address, invalid frames paying into the rate limit, and the bound
+ * on guest tokens per address (without which one address could mint a user for every socket).
+ */
 @QuarkusTest
 @TestProfile(ChatLimitsTest.SmallCaps.class)
 class ChatLimitsTest {
@@ -32,7 +40,8 @@ class ChatLimitsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("switchboard.chat.max-connections", "5",
                     "switchboard.chat.max-connections-per-address", "2",
-                    "switchboard.chat.client-address-header", "X-Forwarded-For");
+                    "switchboard.chat.client-address-header", "X-Forwarded-For",
+                    "switchboard.security.guests.per-address", "3");
         }
     }
 
@@ -42,6 +51,17 @@ class ChatLimitsTest {
     private ChatTestClient from(String address, String room, String name) {
         return connect(base.getPort(), "/chat/" + room + "?name=" + name,
                 Map.of("X-Forwarded-For", "203.0.113.250, " + address));
+    }
+
+    @Test
+    void oneAddressGetsABurstOfGuestTokensThen429WithRetryAfter() {
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON).body(Map.of("name", "g" + i)).post("/api/auth/guest").then().statusCode(200);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("name", "one-too-many")).post("/api/auth/guest").then()
+                .statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", matchesPattern("[1-9][0-9]*"))
+                .body("status", equalTo(429), "detail", containsString("Too many guest tokens for your address"));
     }
 
     @Test

@@ -148,7 +148,7 @@ class ChatMisbehaviourTest {
             killListener();
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> !backplane.isListening() || backplane.subscriptions() != generation);
-            long lost = repository.append(room, new String[] { "remote" }, new String[] { "while deaf" },
+            long lost = repository.append(room, new String[] { "remote" }, new String[] { "chat:remote" }, new String[] { "while deaf" },
                     new String[] { null }, "nobody_listens").await().indefinitely().get(0).id();
             if (backplane.subscriptions() != generation) {
                 // It was back before the insert committed (its replay may have run first): kill it once more

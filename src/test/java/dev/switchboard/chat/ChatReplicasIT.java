@@ -75,7 +75,7 @@ class ChatReplicasIT {
                 ChatTestClient bob = connectAfterWelcome(alice, b.port, room, "bob")) {
             // Presence on both: bob's replica knows alice is there, and alice hears bob join (bob
             // connects after alice's welcome, so he cannot be in it already).
-            assertThat(bob.welcome().getJsonArray("presence").getList()).containsExactly("alice", "bob");
+            assertThat(ChatTestClient.presentNames(bob.welcome())).containsExactly("alice", "bob");
             assertThat(alice.next("join").getString("name")).isEqualTo("bob");
             for (Replica replica : List.of(a, b)) {
                 given().get(replica.url("/api/rooms")).then().statusCode(200)

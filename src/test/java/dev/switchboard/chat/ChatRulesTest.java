@@ -21,17 +21,6 @@ class ChatRulesTest {
     }
 
     @Test
-    void namesAreOneToThirtyTwoCharactersWithoutControlCharacters() {
-        assertThat(ChatRules.nameProblem("Ada Lovelace")).isNull();
-        assertThat(ChatRules.nameProblem("\uD83D\uDE00".repeat(32))).as("32 code points, 64 chars").isNull();
-        assertThat(ChatRules.nameProblem("n".repeat(33))).contains("at most 32");
-        assertThat(ChatRules.nameProblem(null)).contains("required");
-        assertThat(ChatRules.nameProblem("  ")).contains("blank");
-        assertThat(ChatRules.nameProblem("ada\uD800")).as("a lone surrogate cannot be stored").contains("unpaired surrogate");
-        assertThat(ChatRules.nameProblem("tab\there")).contains("control");
-    }
-
-    @Test
     void originsAreTheServersOwnTheConfiguredOnesOrNone() {
         assertThat(ChatRules.originProblem(null, "chat.example:8080", List.of())).isNull();
         assertThat(ChatRules.originProblem("http://chat.example:8080", "chat.example:8080", List.of())).isNull();

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.PythonWebSockets;
+import dev.switchboard.support.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -55,9 +56,16 @@ class ChatSlowConsumerTest {
         String room = "slow-" + UUID.randomUUID().toString().substring(0, 8);
         File output = File.createTempFile("slow-consumer", ".json");
         output.deleteOnExit();
-        Process load = new ProcessBuilder(PythonWebSockets.PYTHON, "src/test/python/slow_consumer_load.py",
-                String.valueOf(base.getPort()), room, String.valueOf(SECONDS), "20", "15", "1950")
-                .redirectOutput(output).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        int senders = 20;
+        JsonObject tokens = new JsonObject().put("slow", Tokens.chat("slow")).put("watcher", Tokens.chat("watcher"));
+        for (int i = 0; i < senders; i++) {
+            tokens.put("sender" + i, Tokens.chat("sender" + i));
+        }
+        ProcessBuilder script = new ProcessBuilder(PythonWebSockets.PYTHON, "src/test/python/slow_consumer_load.py",
+                String.valueOf(base.getPort()), room, String.valueOf(SECONDS), String.valueOf(senders), "15", "1950")
+                .redirectOutput(output).redirectError(ProcessBuilder.Redirect.INHERIT);
+        script.environment().put("CHAT_TOKENS", tokens.encode());
+        Process load = script.start();
 
         // The server's live heap while the load runs: without the bound the backlog grows by about
         // 600 KB a second, 12 MB over the run; with it, about 1 MiB waits until the close (1.4 to

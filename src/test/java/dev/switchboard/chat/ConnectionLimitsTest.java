@@ -8,19 +8,37 @@ class ConnectionLimitsTest {
 
     @Test
     void capsPerAddressAndInAll() {
-        ConnectionLimits limits = new ConnectionLimits(3, 2);
-        assertThat(limits.admit("10.0.0.1")).isNull();
-        assertThat(limits.admit("10.0.0.1")).isNull();
-        assertThat(limits.admit("10.0.0.1")).contains("too many connections from your address");
-        assertThat(limits.admit("10.0.0.2")).isNull();
-        assertThat(limits.admit("10.0.0.3")).contains("server full");
+        ConnectionLimits limits = new ConnectionLimits(3, 2, 10);
+        assertThat(limits.admit("10.0.0.1", "a")).isNull();
+        assertThat(limits.admit("10.0.0.1", "b")).isNull();
+        assertThat(limits.admit("10.0.0.1", "c")).contains("too many connections from your address");
+        assertThat(limits.admit("10.0.0.2", "d")).isNull();
+        assertThat(limits.admit("10.0.0.3", "e")).contains("server full");
         assertThat(limits.open()).as("refused connections are not counted").isEqualTo(3);
 
-        limits.release("10.0.0.1");
-        assertThat(limits.admit("10.0.0.3")).isNull();
-        assertThat(limits.admit("10.0.0.1")).contains("server full");
-        limits.release("10.0.0.2");
-        assertThat(limits.admit("10.0.0.1")).isNull();
+        limits.release("10.0.0.1", "a");
+        assertThat(limits.admit("10.0.0.3", "e")).isNull();
+        assertThat(limits.admit("10.0.0.1", "f")).contains("server full");
+        limits.release("10.0.0.2", "d");
+        assertThat(limits.admit("10.0.0.1", "f")).isNull();
+    }
+
+    @Test
+    void capsPerUserWhereverItConnectsFrom() {
+        ConnectionLimits limits = new ConnectionLimits(10, 10, 2);
+        assertThat(limits.admit("10.0.0.1", "ada")).isNull();
+        assertThat(limits.admit("10.0.0.2", "ada")).isNull();
+        assertThat(limits.admit("10.0.0.3", "ada")).contains("too many connections for your user (2 open)");
+        assertThat(limits.admit("10.0.0.3", "bob")).as("others are not held up").isNull();
+        assertThat(limits.open()).isEqualTo(3);
+
+        limits.release("10.0.0.1", "ada");
+        assertThat(limits.admit("10.0.0.3", "ada")).isNull();
+        // The refused connection was not counted for its address either: 10.0.0.3 holds bob and ada only.
+        ConnectionLimits tight = new ConnectionLimits(10, 1, 1);
+        assertThat(tight.admit("10.0.0.1", "ada")).isNull();
+        assertThat(tight.admit("10.0.0.2", "ada")).contains("for your user");
+        assertThat(tight.admit("10.0.0.2", "bob")).isNull();
     }
 
     @Test

@@ -11,34 +11,38 @@ import dev.switchboard.chat.PresenceDiff.Change;
 
 class PresenceDiffTest {
 
+    private static final ChatUser ADA = new ChatUser("u-ada", "ada");
+    private static final ChatUser BOB = new ChatUser("u-bob", "bob");
+    private static final ChatUser CAROL = new ChatUser("u-carol", "carol");
+    /** Another person who also calls herself ada. */
+    private static final ChatUser OTHER_ADA = new ChatUser("u-ada-2", "ada");
+
     @Test
-    void namesAreCountedPerConnection() {
-        assertThat(PresenceDiff.count(List.of("ada", "bob", "ada"))).isEqualTo(Map.of("ada", 2, "bob", 1));
+    void connectionsAreCountedPerUserNotPerName() {
+        assertThat(PresenceDiff.count(List.of(ADA, BOB, ADA, OTHER_ADA))).isEqualTo(Map.of(ADA, 2, BOB, 1, OTHER_ADA, 1));
     }
 
     @Test
-    void theChangesAreOneFramePerConnectionJoinsFirst() {
-        Map<String, Integer> told = Map.of("ada", 2, "bob", 1);
-        Map<String, Integer> now = Map.of("ada", 1, "carol", 2);
+    void theChangesAreOneFramePerUserThatCameOrWent() {
+        Map<ChatUser, Integer> told = Map.of(ADA, 2, BOB, 1);
+        Map<ChatUser, Integer> now = Map.of(ADA, 1, CAROL, 2, OTHER_ADA, 1);
         assertThat(PresenceDiff.changes(told, now)).containsExactlyInAnyOrder(
-                new Change("join", "carol"), new Change("join", "carol"),
-                new Change("leave", "ada"), new Change("leave", "bob"));
+                new Change("join", CAROL), new Change("join", OTHER_ADA), new Change("leave", BOB));
         List<Change> changes = PresenceDiff.changes(told, now);
         assertThat(changes.subList(0, 2)).allMatch(change -> change.type().equals("join"));
     }
 
     @Test
     void nothingChangedMeansNothingToSay() {
-        Map<String, Integer> same = Map.of("ada", 2);
-        assertThat(PresenceDiff.changes(same, same)).isEmpty();
+        assertThat(PresenceDiff.changes(Map.of(ADA, 2), Map.of(ADA, 1))).as("ada is still here").isEmpty();
     }
 
     @Test
-    void aWelcomeListsWhatTheRoomWasToldInTheTablesOrder() {
-        // The table said ada, bob, ada; since then bob left and carol joined (heard as frames).
-        List<String> snapshot = List.of("ada", "bob", "ada");
-        Map<String, Integer> told = Map.of("ada", 2, "carol", 1);
-        assertThat(PresenceDiff.inOrder(snapshot, told)).containsExactly("ada", "ada", "carol");
-        assertThat(PresenceDiff.inOrder(snapshot, PresenceDiff.count(snapshot))).isEqualTo(snapshot);
+    void aWelcomeListsEachUserOnceInTheTablesOrder() {
+        // The table said ada, bob, ada (one row per connection); since then bob left and carol joined.
+        List<ChatUser> snapshot = List.of(ADA, BOB, ADA);
+        Map<ChatUser, Integer> told = Map.of(ADA, 2, CAROL, 1);
+        assertThat(PresenceDiff.inOrder(snapshot, told)).containsExactly(ADA, CAROL);
+        assertThat(PresenceDiff.inOrder(snapshot, PresenceDiff.count(snapshot))).containsExactly(ADA, BOB);
     }
 }

@@ -53,6 +53,25 @@ class GuestTokensTest {
     }
 
     @Test
+    void aGuestRenewsItsTokenAndStaysTheSameUser() throws Exception {
+        String first = given().contentType(ContentType.JSON).body(Map.of("name", "Ada")).post("/api/auth/guest")
+                .then().statusCode(200).extract().path("token");
+        JsonPath renewed = with(first).post("/api/auth/guest/renewal").then().statusCode(200).contentType("application/json")
+                .body("name", equalTo("Ada (guest)")).extract().jsonPath();
+        JsonNode before = claims(first);
+        JsonNode after = claims(renewed.getString("token"));
+        assertThat(after.path("sub").asText()).isEqualTo(before.path("sub").asText());
+        assertThat(after.path("preferred_username").asText()).isEqualTo("Ada (guest)");
+        assertThat(after.path("groups").toString()).isEqualTo("[\"guest\"]");
+        assertThat(after.path("exp").asLong()).isGreaterThanOrEqualTo(before.path("exp").asLong());
+
+        // Only a guest renews, and only with a valid token: no one turns another token into a guest's.
+        given().post("/api/auth/guest/renewal").then().statusCode(401).contentType("application/problem+json");
+        Tokens.asAdmin().post("/api/auth/guest/renewal").then().statusCode(403).contentType("application/problem+json");
+        with(Tokens.user("someone@example.com")).post("/api/auth/guest/renewal").then().statusCode(403);
+    }
+
+    @Test
     void aGuestNameCannotCarryTheMarkOrBeEmpty() {
         for (Object name : new Object[] { "Ada (guest)", "", " Ada", "x".repeat(33), "a\u0000b" }) {
             given().contentType(ContentType.JSON).body(Map.of("name", name)).post("/api/auth/guest")

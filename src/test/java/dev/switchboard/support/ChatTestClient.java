@@ -1,10 +1,14 @@
 package dev.switchboard.support;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -15,6 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.vertx.core.json.JsonObject;
 
@@ -25,6 +31,7 @@ import io.vertx.core.json.JsonObject;
 public final class ChatTestClient implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern QUERY_NAME = Pattern.compile("[?&]name=([^&]*)");
 
     private final String name;
     private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
@@ -39,6 +46,7 @@ public final class ChatTestClient implements AutoCloseable {
         this.name = name;
     }
 
+    /** Connects to the room as the test user {@code name} ({@link Tokens#chat}), its token in the Authorization header. */
     public static ChatTestClient connect(int port, String room, String name) {
         return connect(port, "/chat/" + room + "?name=" + encode(name), Map.of());
     }
@@ -51,14 +59,18 @@ public final class ChatTestClient implements AutoCloseable {
         }
     }
 
-    /** Connects without waiting, for opening many at once. */
+    /**
+     * Connects without waiting, for opening many at once. A {@code name} in the query names the test user whose
+     * token is sent ({@link #authorization}) unless {@code headers} carry an Authorization of their own; the server
+     * itself ignores that parameter (who speaks is the token's).
+     */
     public static CompletableFuture<ChatTestClient> connectAsync(int port, String pathAndQuery, Map<String, String> headers) {
-        String name = pathAndQuery.replaceAll(".*[?&]name=([^&]*).*", "$1");
+        String name = queryName(pathAndQuery);
         ChatTestClient client = new ChatTestClient(name);
         // The JDK client has its listener before the handshake and pulls frames one by one, so a
         // frame (or a close) the server sends at once is never missed.
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
-        headers.forEach(builder::header);
+        authorization(pathAndQuery, headers).forEach(builder::header);
         return builder.buildAsync(URI.create("ws://localhost:" + port + pathAndQuery), client.listener())
                 .thenApply(ws -> {
                     client.socket = ws;
@@ -96,8 +108,29 @@ public final class ChatTestClient implements AutoCloseable {
         };
     }
 
+    /** The display names a welcome lists as present, in its order. */
+    public static List<String> presentNames(JsonObject welcome) {
+        return welcome.getJsonArray("presence").stream().map(p -> ((JsonObject) p).getString("name")).toList();
+    }
+
+    /** The headers with, when they have none and the query names a user, that test user's bearer token. */
+    public static Map<String, String> authorization(String pathAndQuery, Map<String, String> headers) {
+        String name = queryName(pathAndQuery);
+        if (name == null || headers.keySet().stream().anyMatch("Authorization"::equalsIgnoreCase)) {
+            return headers;
+        }
+        Map<String, String> withToken = new HashMap<>(headers);
+        withToken.put("Authorization", "Bearer " + Tokens.chat(name));
+        return withToken;
+    }
+
+    private static String queryName(String pathAndQuery) {
+        Matcher name = QUERY_NAME.matcher(pathAndQuery);
+        return name.find() ? URLDecoder.decode(name.group(1), StandardCharsets.UTF_8) : null;
+    }
+
     public static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** How many frames this client has sent. */

@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * A WebSocket client on a plain socket, for clients that misbehave on purpose: one that never reads,
@@ -45,7 +47,10 @@ public final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects and completes the handshake; {@code receiveBuffer} bytes of socket buffer (small = fills fast). */
+    /**
+     * Connects and completes the handshake; {@code receiveBuffer} bytes of socket buffer (small = fills fast). A
+     * {@code name} in the query names the test user whose token is sent, as {@link ChatTestClient} does.
+     */
     public static RawWebSocket connect(int port, String pathAndQuery, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(receiveBuffer);
@@ -54,6 +59,8 @@ public final class RawWebSocket implements AutoCloseable {
         RawWebSocket ws = new RawWebSocket(socket);
         String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + ChatTestClient.authorization(pathAndQuery, Map.of()).entrySet().stream()
+                        .map(h -> h.getKey() + ": " + h.getValue() + "\r\n").collect(Collectors.joining())
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
         ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
         ws.out.flush();

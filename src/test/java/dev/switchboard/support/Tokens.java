@@ -56,6 +56,19 @@ public final class Tokens {
         return sign(claims().subject("user-" + UUID.randomUUID()).claim("email", email));
     }
 
+    /**
+     * A chat user's token: subject {@code chat:<name>} (one user per name, so two connections with one name are one
+     * user; {@link #chatUser} makes others) and {@code preferred_username} the name.
+     */
+    public static String chat(String name) {
+        return chatUser("chat:" + name, name);
+    }
+
+    /** A token of the user {@code subject} shown as {@code name}. */
+    public static String chatUser(String subject, String name) {
+        return sign(claims().subject(subject).preferredUserName(name));
+    }
+
     /** Claims that pass every check (issuer, audience, a subject, ten minutes of validity), to be changed by a test. */
     public static JwtClaimsBuilder claims() {
         Instant now = Instant.now();

@@ -57,24 +57,24 @@ class ChatPageTest {
         join(ada, "Ada", room);
         join(bob, "Bob", room);
 
-        ada.waitUntil(d -> online(ada).containsAll(List.of("Ada", "Bob")));
-        assertThat(online(bob)).contains("Ada", "Bob");
-        ada.waitUntil(d -> notices(ada).contains("Bob joined"));
+        ada.waitUntil(d -> online(ada).containsAll(List.of("Ada (guest)", "Bob (guest)")));
+        assertThat(online(bob)).contains("Ada (guest)", "Bob (guest)");
+        ada.waitUntil(d -> notices(ada).contains("Bob (guest) joined"));
 
         say(bob, "Hello Ada");
         say(ada, "Hi Bob, welcome");
         ada.waitUntil(d -> texts(ada).contains("Hello Ada"));
         bob.waitUntil(d -> texts(bob).contains("Hi Bob, welcome"));
-        assertThat(senderOf(ada, "Hello Ada")).isEqualTo("Bob");
-        assertThat(senderOf(bob, "Hi Bob, welcome")).isEqualTo("Ada");
+        assertThat(senderOf(ada, "Hello Ada")).isEqualTo("Bob (guest)");
+        assertThat(senderOf(bob, "Hi Bob, welcome")).isEqualTo("Ada (guest)");
         // Each side has both messages once, in the same order (the order the server numbered them).
         assertThat(texts(ada)).containsExactly("Hello Ada", "Hi Bob, welcome");
         assertThat(texts(bob)).containsExactly("Hello Ada", "Hi Bob, welcome");
         ada.screenshot(ada.find("#chat"), "chat");
 
         bob.find("#chat-leave-button").click();
-        ada.waitUntil(d -> !online(ada).contains("Bob"));
-        ada.waitUntil(d -> notices(ada).contains("Bob left"));
+        ada.waitUntil(d -> !online(ada).contains("Bob (guest)"));
+        ada.waitUntil(d -> notices(ada).contains("Bob (guest) left"));
         assertThat(bob.find("#chat-status").getDomAttribute("data-state")).isEqualTo("idle");
 
         // A newcomer gets the history.
@@ -83,18 +83,41 @@ class ChatPageTest {
     }
 
     @Test
+    void thePageSignsInAsAGuestAndTellsTwoPeopleWithOneNameApart() {
+        String room = freshRoom();
+        join(ada, "Ada", room);
+        assertThat(ada.find("#chat-status").getText()).as("who you are, as the token says").endsWith("as Ada (guest)");
+        // An impostor types the same name in another tab: a guest of its own, shown as someone else.
+        join(bob, "Ada", room);
+        ada.waitUntil(d -> online(ada).size() == 2);
+        assertThat(online(ada)).containsExactly("Ada (guest)", "Ada (guest)");
+        assertThat(ada.driver().findElements(By.cssSelector("#chat-presence li.me"))).hasSize(1);
+        assertThat(bob.driver().findElements(By.cssSelector("#chat-presence li.me"))).hasSize(1);
+        assertThat(presenceUsers(ada)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(presenceUsers(bob));
+
+        say(bob, "I am Ada, give me your password");
+        ada.waitUntil(d -> texts(ada).contains("I am Ada, give me your password"));
+        assertThat(ada.driver().findElements(By.cssSelector("#chat-messages li.mine")))
+                .as("the impostor's message is not shown as the reader's own").isEmpty();
+        say(ada, "No.");
+        assertThat(ada.driver().findElements(By.cssSelector("#chat-messages li.mine"))).hasSize(1);
+        bob.waitUntil(d -> texts(bob).contains("No."));
+        assertThat(bob.driver().findElements(By.cssSelector("#chat-messages li.mine"))).hasSize(1);
+    }
+
+    @Test
     void aReconnectFillsTheGapWithoutDuplicates() {
         String room = freshRoom();
         join(ada, "Ada", room);
         join(bob, "Bob", room);
-        ada.waitUntil(d -> online(ada).contains("Bob"));
+        ada.waitUntil(d -> online(ada).contains("Bob (guest)"));
         say(bob, "before the drop");
         ada.waitUntil(d -> texts(ada).contains("before the drop"));
 
         // Drop Ada's socket as a network failure would, and hold her reconnect while Bob talks.
         ada.script("window.switchboard.dropChat(true)");
         ada.waitUntil(d -> "reconnecting".equals(ada.find("#chat-status").getDomAttribute("data-state")));
-        bob.waitUntil(d -> !online(bob).contains("Ada"));
+        bob.waitUntil(d -> !online(bob).contains("Ada (guest)"));
         say(bob, "while you were away 1");
         say(bob, "while you were away 2");
         assertThat(texts(ada)).doesNotContain("while you were away 1", "while you were away 2");
@@ -102,7 +125,7 @@ class ChatPageTest {
         ada.script("window.switchboard.releaseChat()");
         ada.waitUntil(d -> "open".equals(ada.find("#chat-status").getDomAttribute("data-state")));
         ada.waitUntil(d -> texts(ada).contains("while you were away 2"));
-        bob.waitUntil(d -> online(bob).contains("Ada"));
+        bob.waitUntil(d -> online(bob).contains("Ada (guest)"));
         say(bob, "after the reconnect");
         ada.waitUntil(d -> texts(ada).contains("after the reconnect"));
 
@@ -117,14 +140,14 @@ class ChatPageTest {
     void markupFromOthersIsShownAsText() {
         String room = freshRoom();
         join(ada, "Ada", room);
-        join(bob, "<b>Bob</b>", room);
-        ada.waitUntil(d -> online(ada).contains("<b>Bob</b>"));
+        join(bob, "Bob", room);
+        ada.waitUntil(d -> online(ada).contains("Bob (guest)"));
         String evil = "<script>window.hacked = true</script><img src=x onerror=\"window.hacked = true\"> <b>bold?</b>";
 
         say(bob, evil);
 
         ada.waitUntil(d -> texts(ada).contains(evil));
-        assertThat(senderOf(ada, evil)).isEqualTo("<b>Bob</b>");
+        assertThat(senderOf(ada, evil)).isEqualTo("Bob (guest)");
         assertThat(ada.driver().findElements(By.cssSelector("#chat-messages script, #chat-messages img, #chat-messages b, #chat-presence b")))
                 .isEmpty();
         assertThat(ada.script("return window.hacked === undefined")).isEqualTo(true);
@@ -156,7 +179,7 @@ class ChatPageTest {
         String room = freshRoom();
         join(ada, "Ada", room);
         join(bob, "Bob", room);
-        ada.waitUntil(d -> online(ada).contains("Bob"));
+        ada.waitUntil(d -> online(ada).contains("Bob (guest)"));
         int burst = ConfigProvider.getConfig().getOptionalValue("switchboard.chat.rate-burst", Integer.class).orElse(10);
         int sent = burst + 15;
 
@@ -210,9 +233,9 @@ class ChatPageTest {
         roomInput.sendKeys(second, Keys.ENTER);
 
         ada.waitUntil(d -> texts(ada).equals(List.of("in the second room")));
-        ada.waitUntil(d -> online(ada).containsAll(List.of("Ada", "Bob")));
+        ada.waitUntil(d -> online(ada).containsAll(List.of("Ada (guest)", "Bob (guest)")));
         // The first room's connection closing afterwards must not reset the page.
-        bob.waitUntil(d -> notices(bob).contains("Ada joined"));
+        bob.waitUntil(d -> notices(bob).contains("Ada (guest) joined"));
         assertThat(ada.find("#chat-status").getDomAttribute("data-state")).isEqualTo("open");
         assertThat(ada.find("#chat-status").getText()).contains("#" + second);
         say(ada, "hello second room");
@@ -224,6 +247,11 @@ class ChatPageTest {
     }
 
     void join(Browser browser, String name, String room) {
+        join(browser, page, name, room);
+    }
+
+    /** Opens the page, types the name and the room and waits until the chat is open. */
+    static void join(Browser browser, URL page, String name, String room) {
         browser.get(page.toString());
         WebElement nameInput = browser.find("#chat-name");
         nameInput.clear();
@@ -262,6 +290,12 @@ class ChatPageTest {
     static List<String> online(Browser browser) {
         return (List<String>) browser.script(
                 "return [...document.querySelectorAll('#chat-presence li')].map(e => e.dataset.name)");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> presenceUsers(Browser browser) {
+        return (List<String>) browser.script(
+                "return [...document.querySelectorAll('#chat-presence li')].map(e => e.dataset.user)");
     }
 
     static String senderOf(Browser browser, String text) {

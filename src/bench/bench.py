@@ -616,6 +616,9 @@ def chat_load(args, kind, port, params, pids, trees, cfg, mode="broadcast", warm
            f"--warmup={warmup_s or cfg['chat_warmup_s']}", f"--duration={cfg['chat_duration_s']}",
            f"--grace={cfg['chat_grace_s']}", f"--hold={cfg['idle_hold_s']}"]
     cmd += [f"--{k}={v}" for k, v in params.items()]
+    if kind == "switchboard":
+        # One token per simulated user, signed by the bench's identity provider (the chat needs one on the upgrade).
+        cmd += [f"--token-key={TOKENS.private_pem}", f"--token-issuer={TOKENS.ISSUER}", f"--token-audience={TOKENS.AUDIENCE}"]
     res = subprocess.run(cmd, capture_output=True, text=True, env=node_env(args), timeout=300)
     if res.returncode != 0:
         raise RuntimeError(f"chat load failed: {res.stderr[-2000:]}")

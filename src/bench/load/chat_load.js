@@ -6,8 +6,12 @@
 // between them, so each room and its senders span all replicas; latency is then also reported
 // apart for deliveries whose sender is on another replica. With --listen-url it also counts the
 // PostgreSQL notifications on --listen-channel during the window (the replicas' backplane).
+// Switchboard's chat needs a token on the upgrade: with --token-key (the bench's identity provider's private
+// key, PEM) every simulated user gets its own RS256 token (issuer --token-issuer, audience --token-audience),
+// signed here before the connections open, so signing is not part of what is measured.
 // Prints one JSON object on stdout.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const { execSync } = require('child_process');
 const { performance } = require('perf_hooks');
@@ -34,6 +38,20 @@ const cpuTrees = (args['cpu-trees'] || '').split(',').filter(Boolean).map(Number
 const clkTck = Number(execSync('getconf CLK_TCK').toString().trim());
 const listenUrl = args['listen-url'];
 const listenChannel = args['listen-channel'] || 'switchboard_chat';
+const tokenKey = args['token-key'] ? crypto.createPrivateKey(fs.readFileSync(args['token-key'])) : null;
+
+// --- tokens -------------------------------------------------------------------------------------
+function b64url(data) {
+  return Buffer.from(data).toString('base64url');
+}
+function mintToken(user) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: args['token-issuer'], aud: args['token-audience'] || 'switchboard', sub: user,
+    preferred_username: user, iat: now, exp: now + 3600 };
+  const input = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
+  return `${input}.${b64url(crypto.sign('sha256', Buffer.from(input), tokenKey))}`;
+}
+const tokens = tokenKey ? Array.from({ length: clients }, (_, i) => mintToken(`u${i}`)) : [];
 
 // --- /proc readings -----------------------------------------------------------------------------
 function statOf(pid) {
@@ -143,7 +161,8 @@ function connectOne(i) {
       socket.on('disconnect', (reason) => { if (reason !== 'io client disconnect') closedByServer++; });
       return;
     }
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/chat/${room}?name=u${i}`, { perMessageDeflate: false, handshakeTimeout: 20000 });
+    const headers = tokenKey ? { Authorization: `Bearer ${tokens[i]}` } : {};
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/chat/${room}`, { perMessageDeflate: false, handshakeTimeout: 20000, headers });
     const conn = { send: (text) => ws.send(JSON.stringify({ type: 'message', text })), close: () => ws.close(), room, ws,
       portIndex, lastSeq: new Map() };
     let open = false;

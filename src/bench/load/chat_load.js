@@ -162,7 +162,9 @@ function connectOne(i) {
       return;
     }
     const headers = tokenKey ? { Authorization: `Bearer ${tokens[i]}` } : {};
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/chat/${room}`, { perMessageDeflate: false, handshakeTimeout: 20000, headers });
+    // The name in the query is ignored by a Switchboard that reads the token, and lets an older one (without
+    // identity) be measured with the same script.
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/chat/${room}?name=u${i}`, { perMessageDeflate: false, handshakeTimeout: 20000, headers });
     const conn = { send: (text) => ws.send(JSON.stringify({ type: 'message', text })), close: () => ws.close(), room, ws,
       portIndex, lastSeq: new Map() };
     let open = false;

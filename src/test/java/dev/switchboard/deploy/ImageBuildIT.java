@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;
 
@@ -40,8 +40,10 @@ class ImageBuildIT {
     private static final long MAX_BYTES = 40L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @BeforeAll
-    static void imageBuildIsThere() {
+    // Before each test rather than once: a test aborted on its own is reported as skipped, while a class aborted
+    // in @BeforeAll reports no test at all.
+    @BeforeEach
+    void imageBuildIsThere() {
         if (!Files.isRegularFile(APP.resolve("quarkus-run.jar"))) {
             Prerequisites.missing("No image build in " + APP + " (./mvnw package -Pimage makes it)");
         }

@@ -148,6 +148,10 @@ public class OpenApiDocument implements OASFilter {
                 + " that are not configured", Map.of(
                 "violations", violations,
                 "unknownSources", array(string(null)).description("The source names that are not configured"))));
+        components.addSchema("ConflictProblem", problem("The request conflicts with stored data; resource and field say"
+                + " which", Map.of(
+                "resource", string("What the conflict is about: user or product"),
+                "field", string("The field whose value conflicts (email), when one value is the cause"))));
         components.addSchema("StaleWriteProblem", problem("The row has changed since it was read", Map.of(
                 "currentVersion", integer("int64", "The row's version now"),
                 "currentETag", string("The row's ETag now, for the next If-Match")),
@@ -205,8 +209,8 @@ public class OpenApiDocument implements OASFilter {
         components.addResponse(ApiDocs.NOT_FOUND, problemResponse("No such resource", "Problem"));
         components.addResponse(NOT_ACCEPTABLE, problemResponse("The Accept header allows nothing this operation produces",
                 "Problem"));
-        components.addResponse(ApiDocs.CONFLICT, problemResponse("Conflicts with stored data: a unique value taken, or"
-                + " still referenced by other rows", "Problem"));
+        components.addResponse(ApiDocs.CONFLICT, problemResponse("Conflicts with stored data: a value another resource"
+                + " already has, or a resource others still refer to", "ConflictProblem"));
         components.addResponse(PRECONDITION_FAILED, problemResponse("If-Match names a version that is not current;"
                 + " GET again and retry with its ETag", "StaleWriteProblem"));
         components.addResponse(PRECONDITION_REQUIRED, problemResponse("If-Match is missing", "Problem"));

@@ -25,7 +25,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.pgclient.PgException;
 
 /** The one place where exceptions become {@code application/problem+json} answers. */
 public class ProblemMapper {
@@ -97,28 +96,6 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response database(PgException e) {
-        return switch (e.getSqlState()) {
-            case "23505" -> respond(Problem.of(409, "Conflict", "Already exists: " + e.getDetail())).build();
-            case "23503" -> respond(Problem.of(409, "Conflict",
-                    "Still referenced or missing reference: " + e.getDetail())).build();
-            case "23514" -> respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build();
-            case "40001", "40P01" -> respond(Problem.of(503, "Service Unavailable",
-                    "Concurrent update, please retry")).header("Retry-After", "1").build();
-            // statement_timeout and lock_timeout (DatabaseConfig): the statement was cancelled and rolled back.
-            case "57014", "55P03" -> respond(Problem.of(503, "Service Unavailable",
-                    "The database did not answer in time (" + e.getErrorMessage() + "); nothing was changed, please retry"))
-                    .header("Retry-After", "1").build();
-            // Class 22 (data exception: a value the column cannot hold, such as U+0000 in text, 22021, or a
-            // number out of range, 22003) is the request's fault, never the server's. Inputs are checked
-            // before they reach SQL; this is the safety net for anything a check missed.
-            default -> e.getSqlState().startsWith("22")
-                    ? respond(Problem.of(400, "Bad Request", e.getErrorMessage())).build()
-                    : unexpected(e);
-        };
-    }
-
-    @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return unreadableJson(json);
@@ -148,6 +125,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        return serverFault(e);
+    }
+
+    /** A fault of the server's own: logged as an error, answered with a 500 that says nothing of it. */
+    static Response serverFault(Throwable e) {
         LOG.error("Unexpected failure while serving a request", e);
         return respond(Problem.of(500, "Internal Server Error", "An unexpected error occurred")).build();
     }
@@ -163,7 +145,7 @@ public class ProblemMapper {
                 .orElse("Invalid parameter value: " + message);
     }
 
-    private static Response.ResponseBuilder respond(Problem problem) {
+    static Response.ResponseBuilder respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
     }
 

@@ -119,7 +119,7 @@ class UserResourceTest {
         asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Two", "email", email.toUpperCase()))
                 .post("/api/users")
                 .then().statusCode(409).contentType("application/problem+json")
-                .body("title", equalTo("Conflict"), "detail", containsString("already exists"));
+                .body("title", equalTo("Conflict"), "detail", containsString("email is already used"), "field", equalTo("email"));
     }
 
     @Test

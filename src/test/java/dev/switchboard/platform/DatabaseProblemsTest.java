@@ -16,10 +16,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 @QuarkusTest
-class ProblemMapperTest {
+class DatabaseProblemsTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    DatabaseProblems problems;
 
     // The inputs are checked before SQL; should text slip past a check, PostgreSQL's own refusal is still a 400.
     @Test
@@ -28,7 +31,7 @@ class ProblemMapperTest {
                 .execute(Tuple.of("a\u0000b")).await().atMost(Duration.ofSeconds(10)));
         assertThat(refused.getSqlState()).isEqualTo("22021");
 
-        Response response = new ProblemMapper().database(refused);
+        Response response = problems.database(refused);
 
         assertThat(response.getStatus()).isEqualTo(400);
         assertThat(response.getMediaType()).hasToString(Problem.MEDIA_TYPE);

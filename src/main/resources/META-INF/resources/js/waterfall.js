@@ -2,6 +2,8 @@
 // coloured by outcome, with the total time and the sum of the bars beside it.
 
 const OUTCOMES = new Set(['ok', 'error', 'timeout']);
+// The page calls without a token: a source that needs one (the users and orders lists need an admin's) answers 401.
+const NEEDS_TOKEN = 401;
 
 /**
  * Pulls the per-source timings out of a fan-out answer (also out of a 502 problem, which
@@ -21,6 +23,7 @@ export function timingsOf(body) {
             startedAtMs: Number(entry.startedAtMs ?? 0),
             elapsedMs: Number(entry.elapsedMs ?? 0),
             detail: detailOf(entry),
+            needsToken: outcome !== 'ok' && entry.status === NEEDS_TOKEN,
         };
     });
     const total = body?.elapsedMs ?? body?.totalMs ?? null;
@@ -74,6 +77,15 @@ export function drawWaterfall(view, { parts, totalMs, complete, counts }, client
     if (complete === false) {
         appendText(summary, ' (partial result)');
     }
+    const needToken = parts.filter((part) => part.needsToken).map((part) => part.name);
+    if (needToken.length > 0) {
+        const note = document.createElement('span');
+        note.dataset.role = 'needs-token';
+        note.textContent = `. ${needToken.join(', ')} answered 401: this page calls without a token, and `
+            + `${needToken.length === 1 ? 'this source shows' : 'these sources show'} data to an admin only; `
+            + 'call /api/aggregate with the admin token the log prints (see the README, Security) to see them';
+        summary.append(note);
+    }
     if (clientMs != null) {
         appendText(summary, `. Round trip seen by the page: ${ms(clientMs)}.`);
     }
@@ -107,7 +119,8 @@ function row(part, scale) {
     track.append(bar);
     const took = document.createElement('span');
     took.className = 'ms';
-    took.textContent = part.outcome === 'ok' ? ms(part.elapsedMs) : `${ms(part.elapsedMs)} · ${part.outcome}`;
+    const why = part.needsToken ? 'needs a token' : part.outcome;
+    took.textContent = part.outcome === 'ok' ? ms(part.elapsedMs) : `${ms(part.elapsedMs)} · ${why}`;
     item.append(name, track, took);
     return item;
 }

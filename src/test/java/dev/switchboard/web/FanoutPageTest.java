@@ -75,6 +75,22 @@ class FanoutPageTest {
     }
 
     @Test
+    void aSourceThatNeedsATokenIsExplainedToAnAnonymousVisitor() {
+        browser.get(page.toString());
+
+        WebElement view = callAggregate(List.of("fast", "self-users"));
+
+        browser.waitUntil(d -> "drawn".equals(view.getDomAttribute("data-state")));
+        WebElement refused = view.findElement(By.cssSelector("li.source[data-name=self-users]"));
+        assertThat(refused.findElement(By.cssSelector(".ms")).getText()).endsWith("needs a token");
+        assertThat(view.findElement(By.cssSelector("[data-role=needs-token]")).getText())
+                .startsWith(". self-users answered 401: this page calls without a token")
+                .contains("admin token");
+        WebElement ok = view.findElement(By.cssSelector("li.source[data-name=fast]"));
+        assertThat(ok.findElement(By.cssSelector(".ms")).getText()).doesNotContain("token");
+    }
+
+    @Test
     void theDashboardWaterfallHasOneBarPerQuery() {
         List<String> queries = given().get("/api/dashboard").then().statusCode(200).extract().jsonPath().getList("queries.name");
         browser.get(page.toString());

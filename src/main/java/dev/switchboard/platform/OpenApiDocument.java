@@ -42,6 +42,8 @@ public class OpenApiDocument implements OASFilter {
     private static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
     private static final String KEY_REUSED = "IdempotencyKeyReused";
     private static final String INTERNAL_ERROR = "InternalError";
+    private static final String URI_TOO_LONG = "UriTooLong";
+    private static final String HEADERS_TOO_LARGE = "HeadersTooLarge";
     private static final String UNAUTHORIZED = "Unauthorized";
     private static final String FORBIDDEN = ApiDocs.FORBIDDEN;
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
@@ -89,6 +91,8 @@ public class OpenApiDocument implements OASFilter {
         }
         security(operation);
         addIfAbsent(responses, "406", NOT_ACCEPTABLE);
+        addIfAbsent(responses, "414", URI_TOO_LONG);
+        addIfAbsent(responses, "431", HEADERS_TOO_LARGE);
         addIfAbsent(responses, "500", INTERNAL_ERROR);
         responses.getAPIResponses().values().forEach(OpenApiDocument::eventStreamAsText);
     }
@@ -214,8 +218,8 @@ public class OpenApiDocument implements OASFilter {
         components.addResponse(PRECONDITION_FAILED, problemResponse("If-Match names a version that is not current;"
                 + " GET again and retry with its ETag", "StaleWriteProblem"));
         components.addResponse(PRECONDITION_REQUIRED, problemResponse("If-Match is missing", "Problem"));
-        components.addResponse(CONTENT_TOO_LARGE, problemResponse("The body is over the limit (64 KiB by default)."
-                + " A body sent chunked is cut at the limit with an empty 413", "Problem"));
+        components.addResponse(CONTENT_TOO_LARGE, problemResponse("The body is over the limit (64 KiB by default), sent"
+                + " with a length (refused before it is read) or chunked (read up to the limit)", "Problem"));
         components.addResponse(UNSUPPORTED_MEDIA_TYPE, problemResponse("The body is not application/json", "Problem"));
         components.addResponse(KEY_REUSED, problemResponse("The Idempotency-Key was used on this endpoint with another"
                 + " body", "Problem"));
@@ -224,6 +228,11 @@ public class OpenApiDocument implements OASFilter {
                 .addHeader(WWW_AUTHENTICATE, headerRef(WWW_AUTHENTICATE)));
         components.addResponse(FORBIDDEN, problemResponse("The token is valid but does not allow this request (its role,"
                 + " or it is not the owner's)", "Problem"));
+        // Answered by the HTTP server's codec before any handler runs (quarkus.http.limits.*), so without a body.
+        components.addResponse(URI_TOO_LONG, OASFactory.createAPIResponse().description("The request line is over 4 KiB"
+                + " (quarkus.http.limits.max-initial-line-length); no body"));
+        components.addResponse(HEADERS_TOO_LARGE, OASFactory.createAPIResponse().description("The headers are over 20 KiB"
+                + " (quarkus.http.limits.max-header-size); no body"));
         components.addResponse(INTERNAL_ERROR, problemResponse("An unexpected failure (logged by the service)", "Problem"));
         components.addResponse(ApiDocs.DATABASE_UNAVAILABLE, problemResponse("The database did not answer in time, or a"
                 + " concurrent update got in the way; nothing was changed, retry after Retry-After", "Problem")

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
@@ -26,10 +27,20 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
-/** The one place where exceptions become {@code application/problem+json} answers. */
+/**
+ * The one place where exceptions become {@code application/problem+json} answers (PostgreSQL's in
+ * {@link DatabaseProblems}). Requests refused as the client's mistake are counted by {@link ClientErrors}.
+ */
+@Singleton
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final ClientErrors errors;
+
+    ProblemMapper(ClientErrors errors) {
+        this.errors = errors;
+    }
 
     @RegisterForReflection
     public record Violation(String field, String message) {
@@ -76,6 +87,7 @@ public class ProblemMapper {
                 .toList();
         String detail = violations.stream().map(v -> v.field() + ": " + v.message())
                 .reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        errors.refused(ClientErrors.INVALID_INPUT, detail);
         return respond(Problem.of(400, "Bad Request", detail).with("violations", violations)).build();
     }
 
@@ -92,6 +104,7 @@ public class ProblemMapper {
                     ? field + ": cannot read this value as " + expected
                     : field + ": expected " + expected;
         }
+        errors.refused(ClientErrors.UNREADABLE_BODY, detail);
         return respond(Problem.of(400, "Bad Request", detail)).build();
     }
 
@@ -102,9 +115,15 @@ public class ProblemMapper {
         }
         if (e.getResponse().getStatus() == 404 && e.getCause() != null) {
             // JAX-RS answers 404 when a query or path parameter cannot be converted; it is bad input.
-            return respond(Problem.of(400, "Bad Request", invalidParameter(uri, e.getCause()))).build();
+            String detail = invalidParameter(uri, e.getCause());
+            errors.refused(ClientErrors.INVALID_PARAMETER, detail);
+            return respond(Problem.of(400, "Bad Request", detail)).build();
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() == 413 || status.getStatusCode() == 415) {
+            errors.refused(status.getStatusCode() == 413 ? ClientErrors.BODY_TOO_LARGE : ClientErrors.UNSUPPORTED_MEDIA_TYPE,
+                    e.getMessage());
+        }
         String detail = switch (status.getStatusCode()) {
             case 404 -> e.getMessage() != null && !e.getMessage().startsWith("HTTP 404")
                     ? e.getMessage() : "No such resource";

@@ -2,6 +2,8 @@ package dev.switchboard.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -25,6 +27,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 class OpenApiContractTest {
 
     private static final String PROBLEM = "application/problem+json";
+    private static final Set<String> CODEC_REFUSALS = Set.of("414", "431");
 
     @Test
     void theDocumentIsValidOpenApi30AndEveryOperationDocumentsItsFailures() {
@@ -46,7 +49,8 @@ class OpenApiContractTest {
                 assertThat(resolve(api, operation.getResponses().get("401")).getHeaders()).as(name).containsKey("WWW-Authenticate");
             }
             operation.getResponses().forEach((status, response) -> {
-                if (status.charAt(0) == '4' || status.charAt(0) == '5') {
+                // 414 and 431 come from the HTTP server's codec before any handler runs: no body (HostileRequestsTest).
+                if ((status.charAt(0) == '4' || status.charAt(0) == '5') && !CODEC_REFUSALS.contains(status)) {
                     assertThat(resolve(api, response).getContent()).as(name + " " + status).containsOnlyKeys(PROBLEM);
                 }
             });

@@ -107,12 +107,15 @@ class HostileRequestsTest {
         assertThat(refused(ClientErrors.UNREADABLE_BODY) - before).isEqualTo(4);
     }
 
+    // Sent raw: RestAssured pretty-prints a body it logs, and a deeply nested one pretty-printed fills the heap.
     @Test
-    void deepNestingIsABadRequest() {
-        int depth = 5_000;
+    void deepNestingIsABadRequest() throws Exception {
+        int depth = 2_000;
         String nested = "[".repeat(depth) + "]".repeat(depth);
-        given().contentType(ContentType.JSON).body("{\"extra\": " + nested + ", \"name\": \"Deep\"}").post("/api/auth/guest")
-                .then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("detail", containsString("depth"));
+        RawHttp.Answer answer = send("/api/auth/guest", "{\"extra\": " + nested + ", \"name\": \"Deep\"}", null, false, false);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.headers().get("content-type")).isEqualTo(Problem.MEDIA_TYPE);
+        assertThat(answer.body()).contains("depth");
     }
 
     @Test

@@ -504,7 +504,7 @@ def database(args, cfg, procs, pg, results):
     sb_port, py_port, node_port = free_port(), free_port(), free_port()
     servers = [
         Server("switchboard", "Switchboard", switchboard_cmd(sb_port, pg),
-               f"http://127.0.0.1:{sb_port}/api/users/1", with_db=True),
+               f"http://127.0.0.1:{sb_port}/api/products/1", with_db=True),  # public: readiness needs no token
         Server("aiohttp-asyncpg", "Python aiohttp + asyncpg",
                [PYTHON, os.path.join(PEERS, "users_aiohttp.py"), str(py_port), pg.url("switchboard"), str(DB_POOL)],
                f"http://127.0.0.1:{py_port}/api/users/1"),

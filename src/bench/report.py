@@ -173,27 +173,33 @@ def summary(results):
                 lines += [f"**{title}**: not measured ({w.get('skipped') or w.get('failed')}).", ""]
             continue
         sb = _runs(w["servers"]["switchboard"]) if "switchboard" in w["servers"] else {}
-        lines += [f"**{title}** (x = Switchboard / this row).", "",
-                  f"| Server | Concurrency | {unit} | p50 ms | p99 ms | CPU ms/request | errors | x {unit} |",
-                  "|---|---|---|---|---|---|---|---|"]
-        for key, e in w["servers"].items():
+        lines += [f"**{title}** (x = Switchboard / this row; idle: the server's CPU with no load after its warm-up, "
+                  "in cores, PostgreSQL included for the database).", "",
+                  f"| Server | Concurrency | {unit} | p50 ms | p99 ms | CPU ms/request | errors | idle cores | x {unit} |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        rows = list(w["servers"].items())
+        if "switchboardProductsWithoutToken" in w:
+            rows.insert(1 if "switchboard" in w["servers"] else 0,
+                        ("switchboard-public", w["switchboardProductsWithoutToken"]))
+        for key, e in rows:
+            idle = e.get("idleCoresBusyAfterWarmup")
             for r in e["runs"]:
                 c = r["concurrency"]
                 x = _fmt(sb[c]["rps"] / r["rps"], 2) if key != "switchboard" and c in sb and r["rps"] else ""
                 lines.append(f"| {e['label']} | {c} | {_fmt(r['rps'])} | {_fmt(r['latencyMs']['p50'], 2)} | "
                              f"{_fmt(r['latencyMs']['p99'], 2)} | {_fmt(r['serverCpuMsPerRequest'], 3)} | "
-                             f"{r['errors']} | {x} |")
+                             f"{r['errors']} | {_fmt(idle, 3) if idle is not None else ''} | {x} |")
         if name == "fanout":
             for c, ideal in w["ideal"].items():
                 c = int(c)
                 x = _fmt(sb[c]["rps"] / ideal["rps"], 2) if c in sb else ""
-                lines.append(f"| ideal (slowest upstream) | {c} | {_fmt(ideal['rps'])} | {ideal['p50Ms']} | | | | {x} |")
+                lines.append(f"| ideal (slowest upstream) | {c} | {_fmt(ideal['rps'])} | {ideal['p50Ms']} | | | | | {x} |")
         if name == "database":
             for key, label in (("pgbench", "pgbench -S"), ("pgbenchPrepared", "pgbench -S -M prepared")):
                 for c, p in w[key].items():
                     c = int(c)
                     x = _fmt(sb[c]["rps"] / p["tps"], 2) if c in sb else ""
-                    lines.append(f"| {label} ({p['connections']} connections) | {c} | {_fmt(p['tps'])} | | | | | {x} |")
+                    lines.append(f"| {label} ({p['connections']} connections) | {c} | {_fmt(p['tps'])} | | | | | | {x} |")
         lines.append("")
 
     st = results.get("startup")

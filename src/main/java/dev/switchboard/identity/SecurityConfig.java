@@ -33,6 +33,8 @@ public interface SecurityConfig {
 
     Guests guests();
 
+    TokenCache tokenCache();
+
     /** How long the admin token written at start-up (self-signed mode) stays valid. */
     @WithDefault("12h")
     Duration adminTokenLifetime();
@@ -68,5 +70,17 @@ public interface SecurityConfig {
 
         @WithDefault("1m")
         Duration window();
+    }
+
+    /** Tokens that passed verification, remembered until they expire or the verification keys change ({@link VerifiedTokenCache}). */
+    interface TokenCache {
+        /** Off: every request verifies its token again, signature included. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most tokens remembered at once; when full, expired entries go first, then any one entry makes room. */
+        @WithDefault("1000")
+        @Min(1)
+        int maxSize();
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,13 +23,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.switchboard.support.JwksStub;
 import dev.switchboard.support.Tokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
-/** The external mode: an identity provider's JWKS over HTTP, keys picked by kid and rotated without a restart. */
+/**
+ * The external mode: an identity provider's JWKS over HTTP, keys picked by kid and rotated without a restart; a
+ * cached token of a retired key is refused once the set is refetched.
+ */
 @QuarkusTest
 @TestProfile(ExternalIssuerTest.External.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -85,6 +91,17 @@ class ExternalIssuerTest {
     @ConfigProperty(name = "mp.jwt.verify.publickey.location")
     String certs;
 
+    @Inject
+    MeterRegistry registry;
+
+    private double lookups(String result) {
+        return registry.get("switchboard.identity.token-cache.lookups").tag("result", result).counter().count();
+    }
+
+    private double keySetEvictions() {
+        return registry.get("switchboard.identity.token-cache.evictions").tag("cause", "key-set").counter().count();
+    }
+
     private String provider(String path) {
         return certs.substring(0, certs.indexOf(JwksStub.CERTS)) + path;
     }
@@ -125,7 +142,12 @@ class ExternalIssuerTest {
     @Test
     @Order(2)
     void aRotatedKeyIsFetchedWithoutARestartAndARetiredOneRefused() {
-        with(tokenSignedBy("first")).get("/api/users").then().statusCode(200);
+        String retiring = tokenSignedBy("first");
+        with(retiring).get("/api/users").then().statusCode(200);
+        double hits = lookups("hit");
+        double keySetEvictions = keySetEvictions();
+        with(retiring).get("/api/users").then().statusCode(200);
+        assertThat(lookups("hit")).as("the second use is served from the cache").isEqualTo(hits + 1);
         int fetched = fetches();
         // jose4j never refetches a set it fetched less than 300 ms ago (its refresh reprieve); a provider's
         // rotation comes long after: let that much pass before rotating.
@@ -134,6 +156,8 @@ class ExternalIssuerTest {
         with(tokenSignedBy("third")).get("/api/users").then().statusCode(200);
         assertThat(fetches()).isGreaterThan(fetched);
         with(tokenSignedBy("second")).get("/api/users").then().statusCode(200);
+        assertThat(keySetEvictions()).as("the refetched set dropped the cached tokens").isGreaterThan(keySetEvictions);
+        with(retiring).get("/api/users").then().statusCode(401);
         with(tokenSignedBy("first")).get("/api/users").then().statusCode(401);
     }
 }

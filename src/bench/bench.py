@@ -411,7 +411,7 @@ def measured_wrk(server, pids, trees, url_base, path_template, c, duration_s, id
     own = cpu_seconds({p: before[p] for p in pids if p in before}, {p: after[p] for p in pids if p in after})
     r["serverCpuSecondsProcess"], r["serverCpuSecondsDatabase"] = own, cpu - own
     r["serverCpuMsPerRequest"] = cpu * 1000 / max(1, r["requests"])
-    log(f"  {server.label:28s} c={c:<4d} {r['rps']:9.0f} req/s  p50 {r['latencyMs']['p50']:7.2f} ms  "
+    log(f"  {server.label:28s} {path_template:18s} c={c:<4d} {r['rps']:9.0f} req/s  p50 {r['latencyMs']['p50']:7.2f} ms  "
         f"p99 {r['latencyMs']['p99']:7.2f} ms  cpu {r['serverCpuMsPerRequest']:.3f} ms/req  errors {r['errors']}")
     return r
 
@@ -520,7 +520,7 @@ def database(args, cfg, procs, pg, results):
     bearer = "Bearer " + TOKENS.mint(groups=[ADMIN_ROLE])
     sb_port, py_port, node_port = free_port(), free_port(), free_port()
     servers = [
-        Server("switchboard", "Switchboard, admin token", switchboard_cmd(sb_port, pg),
+        Server("switchboard", "Switchboard", switchboard_cmd(sb_port, pg),
                f"http://127.0.0.1:{sb_port}/api/products/1", with_db=True),  # public: readiness needs no token
         Server("aiohttp-asyncpg", "Python aiohttp + asyncpg",
                [PYTHON, os.path.join(PEERS, "users_aiohttp.py"), str(py_port), pg.url("switchboard"), str(DB_POOL)],
@@ -546,7 +546,8 @@ def database(args, cfg, procs, pg, results):
             return runs, idle, rounds
 
         runs, idle, rounds = measure("/api/users/{id}", authorization)
-        out["servers"][server.key] = {"label": server.label, "runs": runs, "idleCoresBusyAfterWarmup": idle,
+        label = server.label + (", admin token" if authorization else "")
+        out["servers"][server.key] = {"label": label, "runs": runs, "idleCoresBusyAfterWarmup": idle,
                                       "warmupRounds": rounds}
         if server.key == "switchboard":
             products, idle, rounds = measure("/api/products/{id}", None)

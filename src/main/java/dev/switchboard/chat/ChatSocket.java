@@ -20,7 +20,8 @@ import io.vertx.core.buffer.Buffer;
  * connection's event loop, never on a worker thread.
  * <p>
  * The rule: any valid token (an identity provider's user, an admin, a guest) may connect; the upgrade without
- * one, or with an invalid or expired one, is refused with 401 by the framework's check of this annotation. The
+ * one, or with an invalid or expired one, is refused with 401 (the HTTP layer checks it first, through the
+ * {@code quarkus.http.auth.permission.chat} policy on {@code /chat/*}, so a bad token is a plain 401). The
  * token comes in {@code Authorization: Bearer}, or from a browser in the {@code Sec-WebSocket-Protocol} entry
  * {@code quarkus-http-upgrade#Authorization#Bearer <token>} beside the {@code switchboard-chat} subprotocol. Who
  * speaks is the token's, never the client's.

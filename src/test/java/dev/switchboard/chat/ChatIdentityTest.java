@@ -2,7 +2,6 @@ package dev.switchboard.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -27,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.ChatTestClient;
+import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,18 +55,18 @@ class ChatIdentityTest {
 
     /** The HTTP status an upgrade with these headers is refused with. */
     private int refusal(String room, Map<String, String> headers) {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
-        headers.forEach(builder::header);
-        CompletionException refused = (CompletionException) catchThrowable(() -> builder
-                .buildAsync(URI.create("ws://localhost:" + port() + "/chat/" + room), new WebSocket.Listener() {
-                }).join());
-        assertThat(refused).as("the upgrade is refused").isNotNull();
-        assertThat(refused.getCause()).isInstanceOf(WebSocketHandshakeException.class);
-        return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
+        return ChatTestClient.refusedUpgrade(port(), "/chat/" + room, headers);
     }
 
     @Test
-    void anUpgradeWithoutAValidTokenIsRefusedWith401() {
+    void anUpgradeWithoutAValidTokenIsRefusedWith401AndNothingLogged() {
+        try (LogCapture log = LogCapture.warningsAndErrors()) {
+            refuseInvalidTokens();
+            assertThat(log.lines()).as("a client's bad token is no WARN or ERROR").isEmpty();
+        }
+    }
+
+    private void refuseInvalidTokens() {
         String room = room();
         Instant now = Instant.now();
         assertThat(refusal(room, Map.of())).as("no token").isEqualTo(401);

@@ -2,15 +2,9 @@ package dev.switchboard.chat;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +24,6 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 class PrivateRoomsTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TestHTTPResource("/")
     URL base;
 
@@ -49,13 +41,7 @@ class PrivateRoomsTest {
     }
 
     private int refusal(String token, String room) {
-        Throwable refused = catchThrowable(() -> HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create("ws://localhost:" + base.getPort() + "/chat/" + room), new WebSocket.Listener() {
-                }).join());
-        assertThat(refused).as("the upgrade to %s is refused", room).isNotNull();
-        assertThat(refused.getCause()).isInstanceOf(WebSocketHandshakeException.class);
-        return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
+        return ChatTestClient.refusedUpgrade(base.getPort(), "/chat/" + room, Map.of("Authorization", "Bearer " + token));
     }
 
     @Test

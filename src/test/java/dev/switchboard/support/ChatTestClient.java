@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -106,6 +108,22 @@ public final class ChatTestClient implements AutoCloseable {
                 closed.complete(1006);
             }
         };
+    }
+
+    /** The HTTP status the server refuses this upgrade with; fails when the upgrade succeeds. */
+    public static int refusedUpgrade(int port, String pathAndQuery, Map<String, String> headers) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
+        headers.forEach(builder::header);
+        try {
+            builder.buildAsync(URI.create("ws://localhost:" + port + pathAndQuery), new WebSocket.Listener() {
+            }).join().abort();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+        throw new AssertionError("The upgrade to " + pathAndQuery + " was accepted");
     }
 
     /** The display names a welcome lists as present, in its order. */
